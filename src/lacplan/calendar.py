@@ -1,0 +1,442 @@
+"""Working-day calendars and calendar-unit date arithmetic.
+
+A *working day* (CPPCR 2010 reg 2(1), substance; see ``docs/calendar.md``) is a day other than a
+Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday in England and Wales under the
+Banking and Financial Dealings Act 1971, including substitute days and one-off proclaimed days.
+
+:func:`england_and_wales` builds that calendar once per process from the ``holidays`` package
+(country ``GB``, subdivision ``ENG``) into two integer tables:
+
+* ``_cum[i]``: the number of working days in ``[first, first + i]``;
+* ``_ords[k]``: the proleptic ordinal of the ``k``-th working day (0-based).
+
+With them every operation is two list look-ups, with no loop over days::
+
+    >>> from datetime import date
+    >>> cal = england_and_wales()
+    >>> cal.add_working_days(date(2020, 12, 18), 20)   # skips 25, 28 Dec 2020 and 1 Jan 2021
+    datetime.date(2021, 1, 20)
+    >>> cal.working_days_between(date(2020, 12, 18), date(2021, 1, 20))
+    20
+
+Counting follows Dodds v Walker (convention A1): the day of the event is not counted, so
+``add_working_days(d, n)`` is the n-th working day strictly after ``d`` and
+``working_days_between(a, b)`` counts working days in ``(a, b]``. In numpy terms these are
+``busday_offset(d, n, roll="backward")`` for a working ``d`` and ``busday_count(a + 1, b + 1)``
+for ``a <= b`` (numpy's count for ``begin > end`` is not the mirror image of ``(a, b]``).
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
+from typing import Any
+
+from lacplan.errors import CalendarRangeError
+
+__all__ = [
+    "COVERED_FIRST",
+    "COVERED_LAST",
+    "CalendarSource",
+    "SkippedDay",
+    "WorkingDayCalendar",
+    "WorkingDayStep",
+    "add_days",
+    "add_months",
+    "add_weeks",
+    "age_on",
+    "birthday",
+    "england_and_wales",
+    "month_end_clamped",
+]
+
+#: First and last dates of the statutory calendar's tables (inclusive).
+COVERED_FIRST = date(1990, 1, 1)
+COVERED_LAST = date(2060, 12, 31)
+
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """What a calendar was built from, recorded in every report for reproducibility."""
+
+    name: str
+    provider: str
+    provider_version: str
+    first: date
+    last: date
+    closures: tuple[date, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "provider": self.provider,
+            "provider_version": self.provider_version,
+            "first": self.first.isoformat(),
+            "last": self.last.isoformat(),
+            "closures": [d.isoformat() for d in self.closures],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedDay:
+    """A non-working weekday passed over while counting, with its name."""
+
+    day: date
+    name: str
+    statutory: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingDayStep:
+    """The account of one working-day addition: where it started, ended and what it skipped."""
+
+    start: date
+    n: int
+    result: date
+    skipped: tuple[SkippedDay, ...]
+    weekend_days: int
+
+    def describe(self) -> str:
+        """Plain English, e.g. ``"skipping Fri 25 Dec 2020 (Christmas Day) and 4 weekend days"``."""
+        parts = [f"{fmt_date(s.day)} ({s.name})" for s in self.skipped]
+        if self.weekend_days:
+            parts.append(f"{self.weekend_days} weekend day{'s' if self.weekend_days != 1 else ''}")
+        if not parts:
+            return "no non-working days skipped"
+        if len(parts) == 1:
+            return "skipping " + parts[0]
+        return "skipping " + ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def fmt_date(d: date) -> str:
+    """``Wed 20 Jan 2021``: the date style used in every explanation."""
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+class WorkingDayCalendar:
+    """An immutable working-day calendar over a fixed, covered date range.
+
+    Build one with :func:`england_and_wales` (cached) or :meth:`with_closures`; the constructor is
+    public for other jurisdictions: pass the non-working weekdays with their names.
+    """
+
+    __slots__ = (
+        "_cum",
+        "_first_ord",
+        "_last_ord",
+        "_names",
+        "_np",
+        "_ords",
+        "_statutory",
+        "source",
+    )
+
+    def __init__(
+        self,
+        non_working: Mapping[date, str],
+        *,
+        first: date,
+        last: date,
+        source: CalendarSource,
+        statutory: frozenset[date] | None = None,
+    ) -> None:
+        if last < first:
+            raise ValueError("calendar range is empty: last < first")
+        first_ord = first.toordinal()
+        last_ord = last.toordinal()
+        names: dict[int, str] = {}
+        for d, name in non_working.items():
+            o = d.toordinal()
+            if first_ord <= o <= last_ord and d.weekday() < 5:
+                names[o] = name
+        cum: list[int] = []
+        ords: list[int] = []
+        count = 0
+        # weekday() of the first day, then advance cyclically: no date objects in the loop.
+        wd = first.weekday()
+        for o in range(first_ord, last_ord + 1):
+            if wd < 5 and o not in names:
+                count += 1
+                ords.append(o)
+            cum.append(count)
+            wd = 0 if wd == 6 else wd + 1
+        self._first_ord = first_ord
+        self._last_ord = last_ord
+        self._cum = cum
+        self._ords = ords
+        self._names = names
+        self._np: tuple[Any, Any] | None = None
+        self._statutory = (
+            frozenset(d.toordinal() for d in statutory)
+            if statutory is not None
+            else frozenset(names)
+        )
+        self.source = source
+
+    # ------------------------------------------------------------------ basics
+    def __repr__(self) -> str:
+        s = self.source
+        return f"WorkingDayCalendar({s.name!r}, {s.first.isoformat()}..{s.last.isoformat()})"
+
+    def __setattr__(self, key: str, value: object) -> None:
+        if hasattr(self, "source"):
+            raise AttributeError("WorkingDayCalendar is immutable")
+        object.__setattr__(self, key, value)
+
+    @property
+    def first(self) -> date:
+        """First covered date."""
+        return self.source.first
+
+    @property
+    def last(self) -> date:
+        """Last covered date."""
+        return self.source.last
+
+    def _index(self, d: date) -> int:
+        # Explicit guard on both ends: a negative list index would silently wrap around.
+        o = d.toordinal()
+        if o < self._first_ord or o > self._last_ord:
+            raise CalendarRangeError(d.isoformat(), self.source.first, self.source.last)
+        return o - self._first_ord
+
+    def is_working_day(self, d: date) -> bool:
+        """True unless ``d`` is a Saturday, Sunday, holiday or closure day."""
+        i = self._index(d)
+        return self._cum[i] != (self._cum[i - 1] if i else 0)
+
+    def holiday_name(self, d: date) -> str | None:
+        """Name of the holiday or closure on weekday ``d``, ``None`` for working days and weekends."""
+        self._index(d)
+        return self._names.get(d.toordinal())
+
+    # -------------------------------------------------------------- arithmetic
+    def add_working_days(self, d: date, n: int) -> date:
+        """The ``n``-th working day after ``d`` (``d`` itself not counted).
+
+        If ``d`` is not a working day, the first working day after it is day 1. Negative ``n``
+        counts back: the ``|n|``-th working day before ``d``. ``n == 0`` gives ``d`` itself when
+        it is a working day, else the next working day.
+        """
+        i = self._index(d)
+        c = self._cum[i]  # working days on or before d
+        if n > 0:
+            k = c + n - 1
+        elif n == 0:
+            working = c != (self._cum[i - 1] if i else 0)
+            k = c - 1 if working else c
+        else:
+            working = c != (self._cum[i - 1] if i else 0)
+            k = c - (1 if working else 0) + n
+        if k < 0 or k >= len(self._ords):
+            raise CalendarRangeError(
+                f"{d.isoformat()} {'+' if n >= 0 else '-'} {abs(n)} working days",
+                self.source.first,
+                self.source.last,
+            )
+        return date.fromordinal(self._ords[k])
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days in ``(a, b]``; negative (minus those in ``(b, a]``) when ``b < a``.
+
+        ``working_days_between(d, add_working_days(d, n)) == n`` for every ``n > 0``, and for
+        ``n <= 0`` whenever ``d`` is a working day.
+        """
+        return self._cum[self._index(b)] - self._cum[self._index(a)]
+
+    def explain(self, d: date, n: int) -> WorkingDayStep:
+        """:meth:`add_working_days` with an account of the non-working days it passed over."""
+        result = self.add_working_days(d, n)
+        d_o, r_o = d.toordinal(), result.toordinal()
+        skipped: list[SkippedDay] = []
+        weekend = 0
+        # The start day is never counted, so it is never "skipped" either: forwards the days
+        # passed over are (d, result], backwards [result, d) (result itself is a working day).
+        days = range(d_o + 1, r_o + 1) if r_o >= d_o else range(r_o, d_o)
+        for o in days:
+            if (o - 1) % 7 >= 5:  # date.fromordinal(1) is a Monday
+                weekend += 1
+            elif o in self._names:
+                skipped.append(
+                    SkippedDay(date.fromordinal(o), self._names[o], o in self._statutory)
+                )
+        return WorkingDayStep(d, n, result, tuple(skipped), weekend)
+
+    # ------------------------------------------------------------ derivation
+    def with_closures(
+        self, dates: Iterable[date], name: str | None = None
+    ) -> WorkingDayCalendar:
+        """A new calendar that also treats ``dates`` (e.g. 27-31 Dec) as non-working.
+
+        The closures are labelled non-statutory in explanations; ``self`` is not changed.
+        """
+        label = name or "local authority closure"
+        extra = sorted(set(dates))
+        names = {date.fromordinal(o): nm for o, nm in self._names.items()}
+        for d in extra:
+            names.setdefault(d, label)
+        statutory = frozenset(date.fromordinal(o) for o in self._statutory)
+        src = self.source
+        source = CalendarSource(
+            name=f"{src.name}+{label}",
+            provider=src.provider,
+            provider_version=src.provider_version,
+            first=src.first,
+            last=src.last,
+            closures=tuple(sorted(set(src.closures) | set(extra))),
+        )
+        return WorkingDayCalendar(
+            names, first=src.first, last=src.last, source=source, statutory=statutory
+        )
+
+    # ------------------------------------------------------------ batch path
+    def add_working_days_many(self, dates: Any, ns: Any) -> Any:
+        """Vectorised :meth:`add_working_days` over numpy arrays (needs the ``numpy`` extra).
+
+        ``dates`` is a ``datetime64[D]`` array (or anything ``numpy.asarray`` turns into one) and
+        ``ns`` an integer array of the same shape; returns a ``datetime64[D]`` array.
+        """
+        import numpy as np
+
+        step, ords = self._numpy_tables()
+        d = np.asarray(dates, dtype="datetime64[D]").view(np.int64)  # days since 1970-01-01
+        n = np.asarray(ns, dtype=np.int64)
+        i = np.asarray(d - (self._first_ord - _EPOCH_ORDINAL))
+        # One unsigned comparison guards both ends: a negative index (or NaT) wraps to a huge one.
+        if i.size and (i.view(np.uint64) > self._last_ord - self._first_ord).any():
+            raise CalendarRangeError("a date in the batch", self.source.first, self.source.last)
+        # As in add_working_days: k = c + n - 1 for n > 0, else k = (c - 1 if working else c) + n,
+        # i.e. the working-day count up to the day before d, plus n.
+        k = np.asarray(step[2 * i + (n <= 0)] + n)
+        if k.size and (k.view(np.uint64) >= ords.size).any():
+            raise CalendarRangeError("a result in the batch", self.source.first, self.source.last)
+        return ords[k].view("datetime64[D]")
+
+    def _numpy_tables(self) -> tuple[Any, Any]:
+        # A pure cache of derived data, built on first batch call: step[2i] = cum[i] - 1 and
+        # step[2i + 1] = cum[i - 1] (the base index for n > 0 and n <= 0), and the working days
+        # as days since 1970-01-01.
+        if self._np is None:
+            import numpy as np
+
+            cum = np.asarray(self._cum, dtype=np.int64)
+            step = np.empty(2 * cum.size, dtype=np.int64)
+            step[0::2] = cum - 1
+            step[1::2] = np.concatenate(([0], cum[:-1]))
+            tables = (step, np.asarray(self._ords, dtype=np.int64) - _EPOCH_ORDINAL)
+            object.__setattr__(self, "_np", tables)
+            return tables
+        return self._np
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _holidays_version() -> str:
+    try:
+        return _dist_version("holidays")
+    except PackageNotFoundError:  # pragma: no cover - holidays is a hard dependency
+        return "unknown"
+
+
+@cache
+def england_and_wales() -> WorkingDayCalendar:
+    """The statutory England & Wales working-day calendar, 1990-2060 (built once, cached).
+
+    Source: ``holidays.country_holidays("GB", subdiv="ENG")``: bank holidays under the 1971 Act
+    with substitute days and one-off proclaimed days (2020-05-08, 2022-06-02/03, 2022-09-19,
+    2023-05-08, ...), Christmas Day and Good Friday.
+    """
+    import holidays
+
+    table = holidays.country_holidays(
+        "GB", subdiv="ENG", years=range(COVERED_FIRST.year, COVERED_LAST.year + 1)
+    )
+    names = {d: str(nm) for d, nm in table.items()}
+    source = CalendarSource(
+        name="england-and-wales",
+        provider="holidays (GB, subdiv ENG)",
+        provider_version=_holidays_version(),
+        first=COVERED_FIRST,
+        last=COVERED_LAST,
+    )
+    return WorkingDayCalendar(names, first=COVERED_FIRST, last=COVERED_LAST, source=source)
+
+
+# ---------------------------------------------------------------- calendar units
+def _months_raw(d: date, n: int) -> tuple[date, bool]:
+    total = d.year * 12 + (d.month - 1) + n
+    y, m0 = divmod(total, 12)
+    last = _stdlib_calendar.monthrange(y, m0 + 1)[1]
+    if d.day > last:
+        return date(y, m0 + 1, last), True
+    return date(y, m0 + 1, d.day), False
+
+
+def add_months(d: date, n: int) -> date:
+    """``n`` calendar months after ``d``: the corresponding date, else the month's last day.
+
+    Dodds v Walker's corresponding-date rule (convention A3)::
+
+        >>> add_months(date(2024, 1, 31), 3)
+        datetime.date(2024, 4, 30)
+        >>> add_months(date(2023, 8, 31), 6)
+        datetime.date(2024, 2, 29)
+        >>> add_months(date(2024, 3, 31), -1)
+        datetime.date(2024, 2, 29)
+
+    Always computed from the original date, never chained from a clamped one.
+    """
+    return _months_raw(d, n)[0]
+
+
+def month_end_clamped(d: date, n: int) -> bool:
+    """True when ``add_months(d, n)`` had no corresponding date and fell back to the month end."""
+    return _months_raw(d, n)[1]
+
+
+def add_weeks(d: date, n: int) -> date:
+    """``7 * n`` calendar days after ``d`` ("within one week" = by day 7, convention A12)."""
+    return d + timedelta(weeks=n)
+
+
+def add_days(d: date, n: int) -> date:
+    """``n`` calendar days after ``d``."""
+    return d + timedelta(days=n)
+
+
+def birthday(date_of_birth: date, years: int) -> date:
+    """The date of the ``years``-th birthday; a 29 February birthday falls on 1 March.
+
+    Convention A19: in a year without 29 February the birthday is taken to be 1 March (the day
+    after 28 February), when the person has completed that year of age.
+
+        >>> birthday(date(2008, 2, 29), 18)
+        datetime.date(2026, 3, 1)
+    """
+    y = date_of_birth.year + years
+    if date_of_birth.month == 2 and date_of_birth.day == 29 and not _stdlib_calendar.isleap(y):
+        return date(y, 3, 1)
+    return date_of_birth.replace(year=y)
+
+
+def age_on(date_of_birth: date, d: date) -> int:
+    """Completed years of age on ``d`` (a 29 February birthday counts from 1 March; see
+    :func:`birthday`).
+
+        >>> age_on(date(2012, 4, 2), date(2017, 4, 1)), age_on(date(2012, 4, 2), date(2017, 4, 2))
+        (4, 5)
+    """
+    years = d.year - date_of_birth.year
+    # Comparing (month, day) implements the 1 March convention: in a non-leap year
+    # 28 Feb < (2, 29) is before the birthday and 1 Mar is not.
+    if (d.month, d.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years

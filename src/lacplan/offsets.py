@@ -1,0 +1,117 @@
+"""Time offsets: working days, calendar days, weeks and calendar months.
+
+An offset is data (a pydantic discriminated union on ``unit``) so that rule declarations can say
+"20 working days" or "3 months" and the engine, the explanations and the generated rule
+catalogue all read the same value. :func:`apply_offset` is the only place an offset becomes a date.
+
+``Months`` honours the ``month_arithmetic`` convention: ``calendar`` (default, Dodds v Walker's
+corresponding date, else the month's last day; convention A3) or ``fixed_days`` (3 months = 91
+days, 6 = 183, 12 = 365; the approximation some case-system extracts use).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lacplan.calendar import (
+    WorkingDayCalendar,
+    add_months,
+    fmt_date,
+    month_end_clamped,
+)
+
+__all__ = [
+    "FIXED_DAYS_PER_MONTHS",
+    "Days",
+    "Months",
+    "Offset",
+    "Weeks",
+    "WorkingDays",
+    "apply_offset",
+    "describe_offset",
+]
+
+#: The ``fixed_days`` month convention: months -> days (n not listed: round(n * 30.4375)).
+FIXED_DAYS_PER_MONTHS = {1: 30, 3: 91, 6: 183, 12: 365}
+
+
+class _Offset(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    n: int
+
+
+class WorkingDays(_Offset):
+    """``n`` working days after the anchor (the anchor day itself not counted; A1)."""
+
+    unit: Literal["working_days"] = "working_days"
+
+
+class Days(_Offset):
+    """``n`` calendar days after the anchor."""
+
+    unit: Literal["days"] = "days"
+
+
+class Weeks(_Offset):
+    """``n`` weeks (7 calendar days each) after the anchor (A12)."""
+
+    unit: Literal["weeks"] = "weeks"
+
+
+class Months(_Offset):
+    """``n`` calendar months after the anchor (A3), or fixed days under that convention."""
+
+    unit: Literal["months"] = "months"
+
+
+Offset = Annotated[WorkingDays | Days | Weeks | Months, Field(discriminator="unit")]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if abs(n) == 1 else f"{n} {word}s"
+
+
+def describe_offset(offset: Offset) -> str:
+    """``"20 working days"``, ``"3 months"``, ``"6 weeks"``."""
+    if isinstance(offset, WorkingDays):
+        return _plural(offset.n, "working day")
+    if isinstance(offset, Days):
+        return _plural(offset.n, "day")
+    if isinstance(offset, Weeks):
+        return _plural(offset.n, "week")
+    return _plural(offset.n, "month")
+
+
+def apply_offset(
+    anchor: date,
+    offset: Offset,
+    calendar: WorkingDayCalendar,
+    month_arithmetic: str = "calendar",
+) -> tuple[date, str]:
+    """The date ``offset`` after ``anchor`` and a plain-English note on how it was reached.
+
+    The note covers what the bare offset does not say: the non-working days skipped, a month-end
+    clamp, or the fixed-days approximation.
+    """
+    if isinstance(offset, WorkingDays):
+        if offset.n == 0:
+            result = calendar.add_working_days(anchor, 0)
+            note = "" if result == anchor else f"moved to the next working day {fmt_date(result)}"
+            return result, note
+        step = calendar.explain(anchor, offset.n)
+        return step.result, step.describe()
+    if isinstance(offset, Days):
+        return anchor + timedelta(days=offset.n), ""
+    if isinstance(offset, Weeks):
+        return anchor + timedelta(weeks=offset.n), f"{7 * offset.n} calendar days"
+    if month_arithmetic == "fixed_days":
+        days = FIXED_DAYS_PER_MONTHS.get(abs(offset.n), round(abs(offset.n) * 30.4375))
+        days = days if offset.n >= 0 else -days
+        return anchor + timedelta(days=days), f"counted as {days} days (fixed_days convention)"
+    result = add_months(anchor, offset.n)
+    if month_end_clamped(anchor, offset.n):
+        return result, f"no day {anchor.day} in that month, so its last day (A3)"
+    return result, "calendar months, corresponding date (A3)"

@@ -1,0 +1,646 @@
+"""The rule engine: turns a validated :class:`~lacplan.model.Case` and a rule pack into obligations.
+
+The engine reads rule declarations (``rules/schema.py``) and nothing else: there is no branch on a
+rule id anywhere in this module. For each period of care (and each placement, for
+placement-scoped rules) it walks the pack in catalogue order, so a rule may refer to the result of
+an earlier rule in the same period (``rule:<id>.due`` and friends).
+
+Status semantics (the rules issue), for an obligation with due date ``due`` as at ``as_of``:
+
+* met by an event: ``met_on_time`` when ``met_on <= due`` (or there is no fixed due), else
+  ``met_late``;
+* unmet, scope ended (on or before ``as_of``): ``not_required`` when it ended before ``due``,
+  ``missed`` when it ended on or after ``due`` or the duty has no fixed due date;
+* unmet, scope open: ``overdue`` when ``as_of > due``, else ``pending``.
+
+A period's scope ends at its end date or the child's 18th birthday, whichever is first; ends
+after ``as_of`` count as open. Events dated after ``as_of`` are ignored.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from lacplan.calendar import WorkingDayCalendar, age_on, birthday, fmt_date
+from lacplan.model import Assignment, Case, Event, Period, Placement, assign_events
+from lacplan.offsets import Months, apply_offset, describe_offset
+from lacplan.report import ChildResult, Obligation
+from lacplan.rules.conventions import Conventions
+from lacplan.rules.pack import RulePack
+from lacplan.rules.schema import (
+    AgeCondition,
+    AnchorOption,
+    AttrCondition,
+    Chain,
+    Condition,
+    ConventionCondition,
+    DateBefore,
+    DateExpr,
+    DateOnOrAfter,
+    EventExists,
+    EventMatch,
+    EventState,
+    NotCondition,
+    OffsetOption,
+    Rule,
+    RuleStatusCondition,
+    Windows,
+)
+
+__all__ = ["evaluate_case"]
+
+_CHAIN_LIMIT = 10_000  # a guard, far above any real chain (weekly visits for 18 years = 940)
+
+_EventList = list[tuple[date, int, Event]]
+
+
+@dataclass(slots=True)
+class _EventIndex:
+    """Events by type, each list sorted by (date, input position)."""
+
+    by_type: dict[str, _EventList] = field(default_factory=dict)
+
+    def add(self, pos: int, event: Event) -> None:
+        self.by_type.setdefault(event.type, []).append((event.date, pos, event))
+
+    def finish(self) -> None:
+        for lst in self.by_type.values():
+            lst.sort(key=lambda t: (t[0], t[1]))
+
+    def matching(self, matches: Sequence[EventMatch]) -> _EventList:
+        """Events matching any of ``matches``, sorted by (date, position)."""
+        out: _EventList = []
+        for m in matches:
+            lst = self.by_type.get(m.type)
+            if not lst:
+                continue
+            if m.fields:
+                out.extend(t for t in lst if _fields_match(t[2], m))
+            else:
+                out.extend(lst)
+        if len(matches) > 1:
+            out.sort(key=lambda t: (t[0], t[1]))
+        return out
+
+
+def _fields_match(event: Event, match: EventMatch) -> bool:
+    return all(getattr(event, k, _MISSING) == v for k, v in match.fields)
+
+
+_MISSING = object()
+_EMPTY_INDEX = _EventIndex()
+
+
+@dataclass(slots=True)
+class _Scope:
+    """Where one rule's clock runs: a period, optionally narrowed to a placement."""
+
+    period: Period
+    placement: Placement | None
+    next_placement: Placement | None
+    start: date
+    end: date | None  # ended on or before as_of (incl. 18th birthday); None = open
+    hard_end: date | None  # last date an event may count (end or 18th birthday, ignoring as_of)
+    events: _EventIndex
+    results: dict[str, list[Obligation]] = field(default_factory=dict)  # placement-scoped rules
+
+
+@dataclass(slots=True)
+class _Run:
+    """Per-case evaluation state."""
+
+    case: Case
+    as_of: date
+    conventions: Conventions
+    calendar: WorkingDayCalendar
+    eighteen: date
+    child_events: _EventIndex
+    period: Period | None = None
+    period_events: _EventIndex = field(default_factory=_EventIndex)
+    first_placement_start: date | None = None
+    results: dict[str, list[Obligation]] = field(default_factory=dict)
+
+
+def _status_of(
+    met_on: date | None, due: date | None, scope_end: date | None, as_of: date
+) -> tuple[str, str | None]:
+    if met_on is not None:
+        return ("met_on_time" if due is None or met_on <= due else "met_late"), None
+    if scope_end is not None:
+        if due is None:
+            return "missed", "no_fixed_timescale"
+        return ("not_required", "scope_ended") if scope_end < due else ("missed", None)
+    if due is None:
+        return "pending", "no_fixed_timescale"
+    return ("overdue", None) if as_of > due else ("pending", None)
+
+
+class _Evaluator:
+    """Evaluates one rule pack over one case. No rule-specific code: only declarations."""
+
+    __slots__ = ("pack", "run")
+
+    def __init__(self, pack: RulePack, run: _Run) -> None:
+        self.pack = pack
+        self.run = run
+
+    # ------------------------------------------------------------ date references
+    def _ref(self, ref: str, scope: _Scope, local: dict[str, date | None]) -> date | None:
+        if ref in local:
+            return local[ref]
+        run = self.run
+        if ref == "period.start":
+            return scope.period.start
+        if ref == "period.first_placement_start":
+            return run.first_placement_start
+        if ref == "placement.start":
+            return scope.placement.start if scope.placement else None
+        if ref == "placement.end":
+            return scope.end if scope.placement else None
+        rule_id, _, fld = ref[5:].partition(".")
+        obs = scope.results.get(rule_id) or run.results.get(rule_id)
+        if not obs:
+            return None
+        first = obs[0]
+        if fld == "due":
+            return first.due
+        if fld == "met_on":
+            return first.met_on
+        return first.closed_on
+
+    def _date(self, expr: DateExpr, scope: _Scope, local: dict[str, date | None]) -> date | None:
+        d = self._ref(expr.ref, scope, local)
+        if d is None:
+            return None
+        run = self.run
+        if expr.offset is not None:
+            d = apply_offset(d, expr.offset, run.calendar, run.conventions.month_arithmetic)[0]
+        if expr.minus_months_convention is not None:
+            months = int(getattr(run.conventions, expr.minus_months_convention))
+            d = apply_offset(d, Months(n=-months), run.calendar, run.conventions.month_arithmetic)[0]
+        return d
+
+    # ------------------------------------------------------------------ conditions
+    def _events(self, scope_name: str, scope: _Scope) -> _EventIndex:
+        if scope_name == "placement":
+            return scope.events if scope.placement else _EMPTY_INDEX
+        if scope_name == "child":
+            return self.run.child_events
+        return self.run.period_events
+
+    def _holds(self, conds: Iterable[Condition], scope: _Scope, local: dict[str, date | None]) -> bool:
+        return all(self._holds1(c, scope, local) for c in conds)
+
+    def _holds1(self, c: Condition, scope: _Scope, local: dict[str, date | None]) -> bool:
+        run = self.run
+        if isinstance(c, AttrCondition):
+            return self._attr(c, scope) == c.equals
+        if isinstance(c, AgeCondition):
+            on = self._ref(c.on, scope, local)
+            if on is None:
+                return False
+            age = age_on(run.case.date_of_birth, on)
+            if c.below is not None and not age < c.below:
+                return False
+            if c.at_least is not None and not age >= c.at_least:
+                return False
+            if c.range_convention is not None:
+                lo, hi = getattr(run.conventions, c.range_convention)
+                return bool(lo <= age <= hi)
+            return True
+        if isinstance(c, DateBefore):
+            on = self._ref(c.on, scope, local)
+            limit = self._date(c.limit, scope, local)
+            return on is not None and limit is not None and on < limit
+        if isinstance(c, DateOnOrAfter):
+            on = self._ref(c.on, scope, local)
+            return on is not None and on >= c.date
+        if isinstance(c, EventState):
+            on = self._ref(c.on, scope, local)
+            if on is None:
+                return False
+            idx = self._events(c.scope, scope)
+            latest: tuple[date, int, bool] | None = None
+            for match, value in ((c.set, True), (c.clear, False)):
+                for d, pos, _ in idx.matching((match,)):
+                    if d > on:
+                        break
+                    if latest is None or (d, pos) > latest[:2]:
+                        latest = (d, pos, value)
+            return latest is not None and latest[2]
+        if isinstance(c, EventExists):
+            start = self._date(c.start, scope, local)
+            before = self._date(c.before, scope, local)
+            if start is None or before is None:
+                return False
+            return any(start <= d < before for d, _, _ in self._events(c.scope, scope).matching((c.match,)))
+        if isinstance(c, RuleStatusCondition):
+            obs = scope.results.get(c.rule) or run.results.get(c.rule)
+            return bool(obs) and obs[0].status in c.status_in
+        if isinstance(c, ConventionCondition):
+            return bool(getattr(run.conventions, c.name) == c.equals)
+        if isinstance(c, NotCondition):
+            return not self._holds(c.conditions, scope, local)
+        raise TypeError(f"unsupported condition {type(c).__name__}")  # pragma: no cover
+
+    def _attr(self, c: AttrCondition, scope: _Scope) -> object:
+        if c.target == "period":
+            return getattr(scope.period, c.field)
+        target = scope.placement if c.target == "placement" else scope.next_placement
+        if target is None:
+            return None
+        if c.field == "ends_in_move":
+            nxt = scope.next_placement if c.target == "placement" else None
+            return (
+                scope.end is not None
+                and target.end is not None
+                and nxt is not None
+                and nxt.start == target.end
+            )
+        return getattr(target, c.field)
+
+    # ------------------------------------------------------------------ obligations
+    def _anchor(
+        self, decl: Rule, scope: _Scope, local: dict[str, date | None]
+    ) -> tuple[date, str] | None:
+        opt: AnchorOption
+        for opt in decl.anchor:
+            if not self._holds(opt.when, scope, local):
+                continue
+            d = self._date(opt.date, scope, local)
+            if d is not None:
+                return d, opt.label
+        return None
+
+    def _offset(
+        self, decl: Rule, scope: _Scope, local: dict[str, date | None]
+    ) -> OffsetOption:
+        for opt in decl.offsets:
+            if self._holds(opt.when, scope, local):
+                return opt
+        return decl.offsets[-1]  # the validator makes the last option unconditional
+
+    def _obligation(
+        self,
+        versions: Sequence[Rule],
+        scope: _Scope,
+        sequence: int,
+        anchor_override: tuple[date, str] | None = None,
+        window: tuple[date, date, str] | None = None,
+    ) -> Obligation | None:
+        run = self.run
+        chosen: Rule | None = None
+        anchor: tuple[date, str] | None = None
+        due: date | None = None
+        due_text = ""
+        option: OffsetOption | None = None
+        fallback: tuple[Rule, tuple[date, str] | None, date | None, str, OffsetOption | None] | None
+        fallback = None
+        for decl in versions:
+            local: dict[str, date | None] = {}
+            if window is not None:
+                anchor = (window[0], window[2])
+                due, due_text, option = window[1], "", None
+            else:
+                anchor = anchor_override or self._anchor(decl, scope, local)
+                if anchor is None:
+                    continue
+                local["anchor"] = anchor[0]
+                option = self._offset(decl, scope, local)
+                if option.offset is None:
+                    due, due_text = None, ""
+                else:
+                    due, due_text = apply_offset(
+                        anchor[0], option.offset, run.calendar, run.conventions.month_arithmetic
+                    )
+            if fallback is None:
+                fallback = (decl, anchor, due, due_text, option)
+            if decl.in_force.contains(due or anchor[0]):
+                chosen = decl
+                break
+        if chosen is None:
+            if fallback is None:
+                return None  # no anchor: the duty has not started (e.g. its chain never began)
+            decl, anchor, due, due_text, option = fallback
+            assert anchor is not None
+            return self._build(
+                decl, scope, sequence, anchor, due, None, None, "not_evaluated", "not_in_force",
+                f"No version of this rule was in force on {fmt_date(due or anchor[0])}.",
+                due_text, option,
+            )
+        assert anchor is not None
+        decl = chosen
+        local = {"anchor": anchor[0], "due": due}
+        if decl.applies and not self._holds(decl.applies, scope, local):
+            return None
+        for ex in decl.exemptions:
+            if self._holds(ex.when, scope, local):
+                return self._build(
+                    decl, scope, sequence, anchor, due, None, None, ex.status, ex.reason,
+                    f"{'Exempt' if ex.status == 'exempt' else 'Not required'}: {ex.label}.",
+                    due_text, option,
+                )
+        met_on, met_event, closed_on, ending_status, ending_reason = self._satisfy(
+            decl, scope, local, window
+        )
+        if ending_status is not None:
+            status, reason = ending_status, ending_reason
+        else:
+            status, reason = _status_of(met_on, due, scope.end, run.as_of)
+        if met_event is not None:
+            what = "closed" if ending_status is not None else "met"
+            ref = f" (event {met_event.event_id})" if met_event.event_id else ""
+            when = fmt_date(closed_on) if closed_on else ""
+            tail = f"{what.capitalize()} on {when} by {met_event.type}{ref}."
+        elif status == "overdue":
+            tail = f"Not met as at {fmt_date(run.as_of)}."
+        elif status == "pending":
+            tail = f"Not yet met as at {fmt_date(run.as_of)}."
+        elif status == "missed":
+            tail = f"Not met before the {self._scope_word(scope)} ended on {fmt_date(scope.end or run.as_of)}."
+        else:
+            tail = (
+                f"The {self._scope_word(scope)} ended on {fmt_date(scope.end or run.as_of)}, "
+                "before the due date."
+            )
+        ob = self._build(
+            decl, scope, sequence, anchor, due, met_on, closed_on, status, reason, tail,
+            due_text, option,
+        )
+        return ob
+
+    def _satisfy(
+        self,
+        decl: Rule,
+        scope: _Scope,
+        local: dict[str, date | None],
+        window: tuple[date, date, str] | None,
+    ) -> tuple[date | None, Event | None, date | None, str | None, str | None]:
+        """(met_on, event, closed_on, ending status, ending reason)."""
+        sat = decl.satisfied_by
+        idx = self._events(sat.scope or decl.scope, scope)
+        lo: date | None = None
+        lo_strict = False
+        hi = scope.hard_end
+        if window is not None:
+            lo, hi = window[0], min(window[1], hi) if hi else window[1]
+        if isinstance(decl.schedule, Chain):
+            lo, lo_strict = local["anchor"], True
+        if sat.start is not None:
+            s = self._date(sat.start, scope, local)
+            if s is not None and (lo is None or s > lo):
+                lo, lo_strict = s, False
+        if sat.after is not None:
+            s = self._date(sat.after, scope, local)
+            if s is not None and (lo is None or s >= lo):
+                lo, lo_strict = s, True
+        if sat.end is not None:
+            e = self._date(sat.end, scope, local)
+            if e is not None and (hi is None or e < hi):
+                hi = e
+        events = idx.matching(sat.events)
+        dates = [t[0] for t in events]
+        i = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(dates, lo)
+        j = len(dates) if hi is None else bisect_right(dates, hi)
+        need = decl.schedule.min_count if isinstance(decl.schedule, Windows) else 1
+        hit: tuple[date, int, Event] | None = None
+        if j - i >= need:
+            hit = events[j - 1] if sat.pick == "last" else events[i + need - 1]
+        # An ending event (e.g. consent refused) closes the obligation if it comes first.
+        due = local.get("due")
+        for ending in decl.endings:
+            cand = self._events(sat.scope or decl.scope, scope).matching((ending.event,))
+            for d, _, ev in cand:
+                if (lo is not None and (d < lo or (lo_strict and d == lo))) or (hi and d > hi):
+                    continue
+                if hit is not None and d >= hit[0]:
+                    break
+                if due is not None and d <= due:
+                    return None, ev, d, ending.on_or_before_due, ending.reason
+                met = d if ending.after_due == "met_late" else None
+                return met, ev, d, ending.after_due, ending.reason
+        if hit is None:
+            return None, None, None, None, None
+        return hit[0], hit[2], hit[0], None, None
+
+    @staticmethod
+    def _scope_word(scope: _Scope) -> str:
+        return "placement" if scope.placement else "period of care"
+
+    def _build(
+        self,
+        decl: Rule,
+        scope: _Scope,
+        sequence: int,
+        anchor: tuple[date, str],
+        due: date | None,
+        met_on: date | None,
+        closed_on: date | None,
+        status: str,
+        reason: str | None,
+        tail: str,
+        due_text: str,
+        option: OffsetOption | None,
+    ) -> Obligation:
+        run = self.run
+        a_date, a_label = anchor
+        if option is None and due is not None:
+            head = f"Due {fmt_date(due)}: the end of the {a_label} window starting {fmt_date(a_date)}."
+        elif due is None:
+            head = f"No fixed due date ({option.label if option and option.label else 'no fixed timescale'}); clock started {fmt_date(a_date)} ({a_label})."
+        else:
+            assert option is not None and option.offset is not None
+            if option.offset.n == 0:
+                head = f"Due {fmt_date(due)}: on the {a_label} ({fmt_date(a_date)})"
+            else:
+                head = (
+                    f"Due {fmt_date(due)}: {describe_offset(option.offset)} after "
+                    f"{fmt_date(a_date)} ({a_label})"
+                )
+            head += f", {due_text}." if due_text else "."
+            if option.label:
+                head += f" Interval: {option.label}."
+        cite = option.citation if option is not None and option.citation else decl.citation
+        explanation = f"{head} {tail} {cite.label}."
+        if status == "met_late" and met_on and due:
+            days_late: int | None = (met_on - due).days
+        elif status == "overdue" and due:
+            days_late = (run.as_of - due).days
+        else:
+            days_late = None
+        period_id = scope.period.period_id
+        placement_id = scope.placement.placement_id if scope.placement else None
+        key = (
+            f"{run.case.child_id}:{period_id}:{placement_id or '-'}:{decl.id}:{a_date.isoformat()}"
+        )
+        return Obligation(
+            key=key,
+            rule=decl.id,
+            title=decl.title,
+            source=self.pack.source,
+            rule_version=decl.version,
+            rule_variant=decl.variant,
+            child_id=run.case.child_id,
+            period_id=period_id,
+            placement_id=placement_id,
+            sequence=sequence,
+            anchor=a_date,
+            due=due,
+            met_on=met_on,
+            status=status,
+            reason=reason,
+            days_late=days_late,
+            citation=cite.label,
+            citation_url=cite.url,
+            explanation=explanation,
+            closed_on=closed_on,
+        )
+
+    # ------------------------------------------------------------------ schedules
+    def rule(self, rule_id: str, scope: _Scope) -> list[Obligation]:
+        variants = self.pack.variants(rule_id)
+        versions: Sequence[Rule] | None = None
+        for vs in variants:
+            if self._holds(vs[0].variant_when, scope, {}):
+                versions = vs
+                break
+        if versions is None:
+            decl = variants[0][0]
+            return [
+                self._build(
+                    decl, scope, 1, (scope.start, "scope start"), None, None, None,
+                    "not_evaluated", "no_variant",
+                    "No variant of this rule covers this case (e.g. the short-breaks regime).",
+                    "", None,
+                )
+            ]
+        schedule = versions[0].schedule
+        if isinstance(schedule, Windows):
+            return self._windows(versions, scope, schedule)
+        first = self._obligation(versions, scope, 1)
+        if first is None:
+            return []
+        out = [first]
+        if isinstance(schedule, Chain):
+            prev = first
+            while prev.closed_on is not None and len(out) < _CHAIN_LIMIT:
+                label = f"previous {prev.rule} closed" if prev.met_on is None else "previous one met"
+                nxt = self._obligation(
+                    versions, scope, prev.sequence + 1, anchor_override=(prev.closed_on, label)
+                )
+                if nxt is None or (nxt.anchor and prev.anchor and nxt.anchor <= prev.anchor):
+                    break
+                out.append(nxt)
+                prev = nxt
+        return out
+
+    def _windows(self, versions: Sequence[Rule], scope: _Scope, schedule: Windows) -> list[Obligation]:
+        run = self.run
+        after = self._date(schedule.starting_after, scope, {})
+        if after is None:
+            return []
+        limit = run.as_of if scope.end is None else min(scope.end, run.as_of)
+        terms = getattr(run.conventions, schedule.windows_convention)
+        out: list[Obligation] = []
+        for year in range(after.year, limit.year + 1):
+            for t in terms:
+                start = date(year, t.start_month, t.start_day)
+                if start <= after or start > limit:
+                    continue
+                end = date(year, t.end_month, t.end_day)
+                ob = self._obligation(
+                    versions, scope, 0, window=(start, end, f"{t.name} term")
+                )
+                if ob is not None:
+                    out.append(ob)
+        out.sort(key=lambda o: o.anchor or date.min)
+        return [_with_sequence(o, i) for i, o in enumerate(out, 1)]
+
+
+def _with_sequence(o: Obligation, seq: int) -> Obligation:
+    if o.sequence == seq:
+        return o
+    from dataclasses import replace
+
+    return replace(o, sequence=seq)
+
+
+def _index_events(
+    case: Case, as_of: date, assignments: Sequence[Assignment]
+) -> tuple[_EventIndex, dict[str, _EventIndex], dict[str, _EventIndex]]:
+    child = _EventIndex()
+    periods: dict[str, _EventIndex] = {}
+    placements: dict[str, _EventIndex] = {}
+    for pos, (event, where) in enumerate(zip(case.events, assignments, strict=True)):
+        if event.date > as_of:
+            continue
+        child.add(pos, event)
+        if where.period_id is not None:
+            periods.setdefault(where.period_id, _EventIndex()).add(pos, event)
+        if where.placement_id is not None:
+            placements.setdefault(where.placement_id, _EventIndex()).add(pos, event)
+    for idx in (child, *periods.values(), *placements.values()):
+        idx.finish()
+    return child, periods, placements
+
+
+def _ended(end: date | None, eighteen: date, as_of: date) -> tuple[date | None, date | None]:
+    """(end as at as_of or None if open, hard end ignoring as_of)."""
+    hard = eighteen if end is None else min(end, eighteen)
+    return (hard if hard <= as_of else None), hard
+
+
+def evaluate_case(
+    case: Case,
+    pack: RulePack,
+    *,
+    as_of: date,
+    conventions: Conventions,
+    calendar: WorkingDayCalendar,
+) -> ChildResult:
+    """Evaluate every rule of ``pack`` for one child as at ``as_of``."""
+    eighteen = birthday(case.date_of_birth, 18)
+    assignments = assign_events(case)
+    child_idx, period_idx, placement_idx = _index_events(case, as_of, assignments)
+    run = _Run(case, as_of, conventions, calendar, eighteen, child_idx)
+    ev = _Evaluator(pack, run)
+    obligations: list[Obligation] = []
+    for period in case.periods:
+        if period.start > as_of or period.start >= eighteen:
+            continue
+        run.period = period
+        run.period_events = period_idx.get(period.period_id, _EMPTY_INDEX)
+        run.first_placement_start = period.placements[0].start if period.placements else None
+        run.results = {}
+        p_end, p_hard = _ended(period.end, eighteen, as_of)
+        period_scope = _Scope(period, None, None, period.start, p_end, p_hard, run.period_events)
+        placements = [p for p in period.placements if p.start <= as_of and p.start < eighteen]
+        placement_scopes: list[_Scope] = []
+        for i, pl in enumerate(placements):
+            nxt = period.placements[i + 1] if i + 1 < len(period.placements) else None
+            pl_end, pl_hard = _ended(period.placement_end(pl), eighteen, as_of)
+            placement_scopes.append(
+                _Scope(
+                    period, pl, nxt, pl.start, pl_end, pl_hard,
+                    placement_idx.get(pl.placement_id, _EMPTY_INDEX),
+                )
+            )
+        for rule_id in pack.ids:
+            if pack.scope(rule_id) == "period":
+                obs = ev.rule(rule_id, period_scope)
+                run.results[rule_id] = obs
+                obligations.extend(obs)
+            else:
+                for sc in placement_scopes:
+                    obs = ev.rule(rule_id, sc)
+                    sc.results[rule_id] = obs
+                    obligations.extend(obs)
+    return ChildResult(
+        child_id=case.child_id,
+        labels=case.labels,
+        obligations=tuple(obligations),
+        findings=case.findings(as_of),
+    )

@@ -1,0 +1,205 @@
+"""``RulePack``: an ordered, checked collection of rule declarations.
+
+The pack's order is the *catalogue order* (reports list obligations in it, and a rule may refer
+only to rules declared before it). Building a pack checks, and fails with a
+:class:`~lacplan.errors.RuleSetError` naming the rule, that:
+
+* each (id, variant, version) is declared once, and versions of one variant never overlap in force;
+* every ``rule:<id>`` reference names an earlier, period-scoped rule;
+* every event type and event field named exists in the case model;
+* every ``Conventions`` field named exists.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+from lacplan.errors import RuleSetError
+from lacplan import model
+from lacplan.model import EVENT_TYPES
+from lacplan.rules.conventions import Conventions
+from lacplan.rules.schema import (
+    AgeCondition,
+    ConventionCondition,
+    DateExpr,
+    EventMatch,
+    Rule,
+    RuleStatusCondition,
+    Windows,
+)
+
+__all__ = ["RulePack"]
+
+
+def _walk(obj: Any) -> Iterator[Any]:
+    """Every pydantic model and value nested in ``obj`` (depth first)."""
+    yield obj
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _walk(getattr(obj, name))
+    elif isinstance(obj, tuple | list):
+        for item in obj:
+            yield from _walk(item)
+
+
+class RulePack:
+    """An immutable, validated rule pack (e.g. ``england``)."""
+
+    __slots__ = ("_by_id", "_ids", "_scopes", "name", "rules", "source", "title", "version")
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        rules: Iterable[Rule],
+        *,
+        title: str = "",
+        source: str = "statutory",
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.title = title or name
+        self.source = source
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        ids: list[str] = []
+        by_id: dict[str, list[list[Rule]]] = {}
+        scopes: dict[str, str] = {}
+        seen: set[tuple[str, str, str]] = set()
+        for r in self.rules:
+            if r.key in seen:
+                raise RuleSetError(f"rule {r.id!r} variant {r.variant!r} version {r.version!r} is declared twice")
+            seen.add(r.key)
+            if r.id not in by_id:
+                ids.append(r.id)
+                by_id[r.id] = []
+                scopes[r.id] = r.scope
+            elif scopes[r.id] != r.scope:
+                raise RuleSetError(f"rule {r.id!r}: every variant and version must share one scope")
+            variants = by_id[r.id]
+            for vs in variants:
+                if vs[0].variant == r.variant:
+                    vs.append(r)
+                    break
+            else:
+                variants.append([r])
+        self._ids = tuple(ids)
+        self._by_id = {k: tuple(tuple(vs) for vs in v) for k, v in by_id.items()}
+        self._scopes = scopes
+        for r in self.rules:
+            self._check(r, ids)
+        for variants_ in self._by_id.values():
+            for vs in variants_:
+                _check_no_overlap(vs)
+
+    # ----------------------------------------------------------------- checks
+    def _check(self, r: Rule, ids: list[str]) -> None:
+        earlier = set(ids[: ids.index(r.id)])
+        for node in _walk(r):
+            if isinstance(node, DateExpr) and node.rule_ref:
+                self._check_ref(r, node.rule_ref[0], earlier)
+            if isinstance(node, DateExpr) and node.minus_months_convention:
+                if node.minus_months_convention not in Conventions.model_fields:
+                    raise RuleSetError(
+                        f"rule {r.id!r} names unknown convention {node.minus_months_convention!r}"
+                    )
+            elif isinstance(node, RuleStatusCondition):
+                self._check_ref(r, node.rule, earlier)
+            elif isinstance(node, EventMatch):
+                if node.type not in EVENT_TYPES:
+                    raise RuleSetError(
+                        f"rule {r.id!r} names unknown event type {node.type!r}"
+                        + _did_you_mean(node.type, EVENT_TYPES)
+                    )
+                allowed = event_fields(node.type)
+                for k, _ in node.fields:
+                    if k not in allowed:
+                        raise RuleSetError(
+                            f"rule {r.id!r}: event type {node.type!r} has no field {k!r}"
+                        )
+            elif isinstance(node, ConventionCondition | Windows | AgeCondition):
+                name = (
+                    node.name
+                    if isinstance(node, ConventionCondition)
+                    else node.windows_convention
+                    if isinstance(node, Windows)
+                    else node.range_convention
+                )
+                if name is not None and name not in Conventions.model_fields:
+                    raise RuleSetError(f"rule {r.id!r} names unknown convention {name!r}")
+
+    def _check_ref(self, r: Rule, ref: str, earlier: set[str]) -> None:
+        if ref not in self._scopes:
+            raise RuleSetError(
+                f"rule {r.id!r} refers to unknown rule {ref!r} in pack {self.name!r} "
+                f"{self.version}" + _did_you_mean(ref, self._ids)
+            )
+        if ref not in earlier or self._scopes[ref] not in ("period", r.scope):
+            raise RuleSetError(
+                f"rule {r.id!r} refers to {ref!r}, which must be declared before it and be "
+                "period-scoped or share its scope"
+            )
+
+    # ----------------------------------------------------------------- access
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Rule ids in catalogue order."""
+        return self._ids
+
+    def scope(self, rule_id: str) -> str:
+        return self._scopes[rule_id]
+
+    def variants(self, rule_id: str) -> tuple[tuple[Rule, ...], ...]:
+        """Versions of ``rule_id`` grouped by variant, in declaration order."""
+        try:
+            return self._by_id[rule_id]
+        except KeyError:
+            raise RuleSetError(
+                f"no rule {rule_id!r} in the {self.name} rule pack {self.version}"
+                + _did_you_mean(rule_id, self._ids)
+            ) from None
+
+    def in_force(self, on: date | None) -> tuple[Rule, ...]:
+        """Declarations in force on ``on`` (all when ``on`` is None), in catalogue order."""
+        order = {rid: i for i, rid in enumerate(self._ids)}
+        rules = [r for r in self.rules if on is None or r.in_force.contains(on)]
+        return tuple(sorted(rules, key=lambda r: order[r.id]))
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 (first 16 hex digits) of the declarations, for reproducibility."""
+        blob = json.dumps([r.model_dump(mode="json") for r in self.rules], sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        return f"RulePack({self.name!r}, {self.version!r}, {len(self._ids)} rules)"
+
+
+def _check_no_overlap(versions: tuple[Rule, ...]) -> None:
+    spans = sorted(versions, key=lambda r: r.in_force.start)
+    for a, b in zip(spans, spans[1:], strict=False):
+        if a.in_force.end is None or a.in_force.end >= b.in_force.start:
+            raise RuleSetError(
+                f"rule {a.id!r} variant {a.variant!r}: versions {a.version!r} and {b.version!r} "
+                "overlap in force"
+            )
+
+
+def event_fields(event_type: str) -> frozenset[str]:
+    """Field names of the case model's event class for ``event_type``."""
+    union = get_args(model.Event)[0]
+    for cls in get_args(union):
+        if get_args(cls.model_fields["type"].annotation) == (event_type,):
+            return frozenset(cls.model_fields)
+    return frozenset()
+
+
+def _did_you_mean(name: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""

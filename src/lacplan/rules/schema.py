@@ -1,0 +1,441 @@
+"""The rule declaration schema: every statutory duty is one frozen, typed ``Rule``.
+
+A rule says *where* its clock runs (``scope``: each period of care, or each placement), *how many*
+obligations it makes (``schedule``: once, a chain restarted by each satisfying event, or one per
+calendar window), *when* each is due (``anchor`` options then ``offsets`` options, both chosen by
+conditions when the interval starts), *what* satisfies it, what exempts it or ends it early, and
+*which law* it comes from (``citation``, ``in_force``). The engine (``rules/engine.py``) reads
+these fields and nothing else: it has no rule-specific code.
+
+Date references (``DateExpr.ref``) form a small closed vocabulary, checked when a rule is built:
+
+* ``anchor``, ``due``: the obligation being computed;
+* ``period.start``, ``period.first_placement_start``;
+* ``placement.start``, ``placement.end`` (a placement's end, or its period's end);
+* ``rule:<id>.due`` / ``rule:<id>.met_on`` / ``rule:<id>.closed_on``: the first obligation of an
+  earlier rule in the same placement (for placement-scoped rules) or period. ``closed_on`` is
+  ``met_on``, the date of an ending event (such as a consent refusal) that closed it, or the date
+  of the event an exemption relied on (such as a pre-placement health assessment).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from lacplan.offsets import Offset
+
+__all__ = [
+    "STATUSES",
+    "AgeCondition",
+    "AnchorOption",
+    "AttrCondition",
+    "Chain",
+    "Citation",
+    "Condition",
+    "ConventionCondition",
+    "DateBefore",
+    "DateExpr",
+    "DateOnOrAfter",
+    "Ending",
+    "EventExists",
+    "EventMatch",
+    "EventState",
+    "Exemption",
+    "InForce",
+    "Instrument",
+    "NotCondition",
+    "OffsetOption",
+    "Once",
+    "Rule",
+    "RuleStatusCondition",
+    "Satisfaction",
+    "Schedule",
+    "Status",
+    "Windows",
+]
+
+Status = Literal[
+    "overdue",
+    "missed",
+    "met_late",
+    "pending",
+    "met_on_time",
+    "exempt",
+    "not_required",
+    "not_evaluated",
+]
+#: Statuses in their documented order (most urgent first).
+STATUSES: tuple[str, ...] = (
+    "overdue",
+    "missed",
+    "met_late",
+    "pending",
+    "met_on_time",
+    "exempt",
+    "not_required",
+    "not_evaluated",
+)
+
+Scope = Literal["period", "placement"]
+EventScope = Literal["period", "placement", "child"]
+
+_FIXED_REFS = frozenset(
+    {
+        "anchor",
+        "due",
+        "period.start",
+        "period.first_placement_start",
+        "placement.start",
+        "placement.end",
+    }
+)
+_RULE_REF = re.compile(r"^rule:(?P<rule>[a-z0-9][a-z0-9-]*)\.(?P<field>due|met_on|closed_on)$")
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class _Frozen(BaseModel):
+    model_config = _FROZEN
+
+
+# ---------------------------------------------------------------------------- sources
+class Citation(_Frozen):
+    """Where a rule comes from, carried into every obligation and the generated catalogue.
+
+    ``status`` follows the reference: ``P`` primary text read, ``S`` secondary sources only,
+    ``UNVERIFIED`` not confirmed (docs say so).
+    """
+
+    instrument: str
+    instrument_title: str
+    provision: str
+    quote: str = ""
+    url: str
+    status: Literal["P", "S", "UNVERIFIED"]
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        """``"SI 2010/959 reg 33(1)"``."""
+        return f"{self.instrument} {self.provision}"
+
+
+class Instrument(_Frozen):
+    """A statutory instrument or guidance document; :meth:`at` makes citations of it."""
+
+    code: str
+    title: str
+    url: str
+
+    def at(
+        self,
+        provision: str,
+        *,
+        quote: str = "",
+        status: Literal["P", "S", "UNVERIFIED"] = "P",
+        url: str | None = None,
+        note: str = "",
+    ) -> Citation:
+        return Citation(
+            instrument=self.code,
+            instrument_title=self.title,
+            provision=provision,
+            quote=quote,
+            url=url or self.url,
+            status=status,
+            note=note,
+        )
+
+
+class InForce(_Frozen):
+    """Dates a rule version is in force, both inclusive; ``end=None`` means still in force."""
+
+    start: date
+    end: date | None = None
+
+    def contains(self, d: date) -> bool:
+        return self.start <= d and (self.end is None or d <= self.end)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> InForce:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("in_force.end is before in_force.start")
+        return self
+
+
+# ----------------------------------------------------------------------- dates, events
+class DateExpr(_Frozen):
+    """A date reference from the vocabulary in the module docstring, plus an optional offset."""
+
+    ref: str
+    offset: Offset | None = None
+    minus_months_convention: str | None = None
+    """Name of a ``Conventions`` field holding a number of months to subtract (after ``offset``)."""
+
+    @field_validator("ref")
+    @classmethod
+    def _known_ref(cls, v: str) -> str:
+        if v not in _FIXED_REFS and not _RULE_REF.match(v):
+            raise ValueError(
+                f"unknown date reference {v!r}; expected one of {sorted(_FIXED_REFS)} "
+                "or 'rule:<id>.due|met_on|closed_on'"
+            )
+        return v
+
+    @property
+    def rule_ref(self) -> tuple[str, str] | None:
+        """``(rule_id, field)`` for ``rule:`` references, else ``None``."""
+        m = _RULE_REF.match(self.ref)
+        return (m["rule"], m["field"]) if m else None
+
+
+class EventMatch(_Frozen):
+    """Events of ``type`` whose listed fields equal the given values."""
+
+    type: str
+    fields: tuple[tuple[str, str | bool | None], ...] = ()
+
+    def describe(self) -> str:
+        if not self.fields:
+            return self.type
+        conds = ", ".join(f"{k}={v}" for k, v in self.fields)
+        return f"{self.type} ({conds})"
+
+
+# --------------------------------------------------------------------------- conditions
+class AttrCondition(_Frozen):
+    """An attribute of the period, the placement or the next placement equals a value.
+
+    Besides the model's fields, placements expose ``ends_in_move`` (the placement ended, on or
+    before ``as_of``, on the day the next placement of the same period started).
+    """
+
+    kind: Literal["attr"] = "attr"
+    target: Literal["period", "placement", "next_placement"]
+    field: str
+    equals: str | bool | int | None
+
+
+class AgeCondition(_Frozen):
+    """The child's completed age on a date is below ``below`` / at least ``at_least`` / inside
+    the inclusive range named by a ``Conventions`` field (``range_convention``)."""
+
+    kind: Literal["age"] = "age"
+    on: str = "anchor"
+    below: int | None = None
+    at_least: int | None = None
+    range_convention: str | None = None
+
+
+class DateBefore(_Frozen):
+    """``on`` is strictly before ``limit`` (e.g. the interval starts in the first year)."""
+
+    kind: Literal["date_before"] = "date_before"
+    on: str = "anchor"
+    limit: DateExpr
+
+
+class DateOnOrAfter(_Frozen):
+    """``on`` is on or after a fixed date (e.g. an amendment's commencement)."""
+
+    kind: Literal["date_on_or_after"] = "date_on_or_after"
+    on: str = "anchor"
+    date: date
+
+
+class EventState(_Frozen):
+    """The latest of the ``set``/``clear`` events dated on or before ``on`` is a ``set`` event."""
+
+    kind: Literal["event_state"] = "event_state"
+    scope: EventScope
+    on: str = "anchor"
+    set: EventMatch
+    clear: EventMatch
+
+
+class EventExists(_Frozen):
+    """An event matching ``match`` is dated in ``[start, before)`` (``scope`` ``child`` searches
+    every period)."""
+
+    kind: Literal["event_exists"] = "event_exists"
+    scope: EventScope
+    match: EventMatch
+    start: DateExpr
+    before: DateExpr
+
+
+class RuleStatusCondition(_Frozen):
+    """The first obligation of an earlier rule in the same period has one of these statuses."""
+
+    kind: Literal["rule_status"] = "rule_status"
+    rule: str
+    status_in: tuple[Status, ...]
+
+
+class ConventionCondition(_Frozen):
+    """A ``Conventions`` field equals a value (where councils read the law differently)."""
+
+    kind: Literal["convention"] = "convention"
+    name: str
+    equals: str | bool | int
+
+
+class NotCondition(_Frozen):
+    """All of ``conditions`` do not hold together."""
+
+    kind: Literal["not"] = "not"
+    conditions: tuple[Condition, ...]
+
+
+Condition = Annotated[
+    AttrCondition
+    | AgeCondition
+    | DateBefore
+    | DateOnOrAfter
+    | EventState
+    | EventExists
+    | RuleStatusCondition
+    | ConventionCondition
+    | NotCondition,
+    Field(discriminator="kind"),
+]
+
+
+# ------------------------------------------------------------------ parts of a rule
+class AnchorOption(_Frozen):
+    """One way to find the date a clock starts; the first option whose conditions hold and whose
+    date resolves is used."""
+
+    date: DateExpr
+    label: str
+    when: tuple[Condition, ...] = ()
+
+
+class OffsetOption(_Frozen):
+    """The interval from the anchor to the due date, chosen by conditions at the anchor.
+
+    ``offset=None`` declares a duty with no fixed timescale (``due`` is null).
+    """
+
+    offset: Offset | None
+    when: tuple[Condition, ...] = ()
+    label: str = ""
+    citation: Citation | None = None
+
+
+class Satisfaction(_Frozen):
+    """Which events meet the duty, searched in the rule's scope (or ``scope`` if given).
+
+    ``start`` (inclusive) / ``after`` (exclusive) / ``end`` (inclusive) bound the event date;
+    chains always search strictly after the anchor. ``pick`` chooses the earliest or latest
+    matching event.
+    """
+
+    events: tuple[EventMatch, ...]
+    scope: EventScope | None = None
+    start: DateExpr | None = None
+    after: DateExpr | None = None
+    end: DateExpr | None = None
+    pick: Literal["first", "last"] = "first"
+
+
+class Exemption(_Frozen):
+    """When all ``when`` conditions hold the obligation gets ``status`` and ``reason``."""
+
+    when: tuple[Condition, ...]
+    status: Literal["exempt", "not_required"]
+    reason: str
+    label: str
+
+
+class Ending(_Frozen):
+    """An event that closes an unmet obligation (a consent refusal, say).
+
+    Dated on or before the due date it gives ``on_or_before_due``; later, ``after_due`` with
+    ``met_on`` = its date. Either way the date becomes the obligation's ``closed_on``, from which a
+    chain restarts.
+    """
+
+    event: EventMatch
+    reason: str
+    on_or_before_due: Literal["not_required", "exempt"] = "not_required"
+    after_due: Literal["met_late", "missed"] = "met_late"
+
+
+class Once(_Frozen):
+    """One obligation per scope."""
+
+    kind: Literal["once"] = "once"
+
+
+class Chain(_Frozen):
+    """A recurring clock: each obligation is anchored on the previous one's ``closed_on``
+    (the actual date it was met or closed, convention A5) and the chain ends with exactly one
+    unmet obligation."""
+
+    kind: Literal["chain"] = "chain"
+
+
+class Windows(_Frozen):
+    """One obligation per calendar window (from a ``Conventions`` field, e.g. school terms),
+    for each window that starts after ``starting_after`` while the scope is open; due at the
+    window's end and satisfied by ``min_count`` events inside it."""
+
+    kind: Literal["windows"] = "windows"
+    windows_convention: str
+    starting_after: DateExpr
+    min_count: int = 1
+
+
+Schedule = Annotated[Once | Chain | Windows, Field(discriminator="kind")]
+
+
+class Rule(_Frozen):
+    """One version of one variant of a statutory duty."""
+
+    id: str
+    title: str
+    scope: Scope
+    citation: Citation
+    also_cites: tuple[Citation, ...] = ()
+    variant: str = "standard"
+    variant_when: tuple[Condition, ...] = ()
+    version: str
+    in_force: InForce
+    schedule: Schedule = Field(default_factory=Once)
+    anchor: tuple[AnchorOption, ...]
+    offsets: tuple[OffsetOption, ...] = ()
+    satisfied_by: Satisfaction
+    applies: tuple[Condition, ...] = ()
+    exemptions: tuple[Exemption, ...] = ()
+    endings: tuple[Ending, ...] = ()
+    conventions: tuple[str, ...] = ()
+    notes: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", v):
+            raise ValueError(f"rule id {v!r} must be lower-case words joined by '-'")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rule:
+        if not self.anchor:
+            raise ValueError(f"rule {self.id!r} declares no anchor")
+        if not isinstance(self.schedule, Windows) and not self.offsets:
+            raise ValueError(f"rule {self.id!r} declares no offset")
+        if self.offsets and self.offsets[-1].when:
+            raise ValueError(f"rule {self.id!r}: the last offset option must be unconditional")
+        return self
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.id, self.variant, self.version)
+
+
+NotCondition.model_rebuild()
