@@ -1,13 +1,58 @@
-"""lacplan: statutory clocks for looked-after children in England."""
+"""lacplan: statutory clocks for looked-after children in England.
+
+The public API, in the order data flows::
+
+    load_cases(path)            JSON / JSON array / JSON Lines -> Case | RecordError  (loaders)
+    Case, Period, Placement     validated, frozen case model: ids and dates only        (model)
+    evaluate(cases, as_of=...)  rule pack + calendar -> Report                           (rules)
+    Report.to_dict() / rows()   provenance, obligations, findings, errors                (report)
+
+The working-day calendar lives in :mod:`lacplan.calendar`; rule declarations under
+:mod:`lacplan.rules`.
+"""
 
 from lacplan._version import __version__
+from lacplan.calendar import WorkingDayCalendar, england_and_wales
 from lacplan.errors import CalendarRangeError, InputError, LacplanError, RuleSetError, UsageError
+from lacplan.evaluate import evaluate, iter_evaluate
+from lacplan.loaders import load_cases
+from lacplan.model import (
+    Case,
+    Finding,
+    Period,
+    Placement,
+    Problem,
+    RecordError,
+    case_json_schema,
+    parse_case,
+)
+from lacplan.report import ChildResult, Obligation, Report
+from lacplan.rules import Conventions, RulePack, get_pack
 
 __all__ = [
     "CalendarRangeError",
+    "Case",
+    "ChildResult",
+    "Conventions",
+    "Finding",
     "InputError",
     "LacplanError",
+    "Obligation",
+    "Period",
+    "Placement",
+    "Problem",
+    "RecordError",
+    "Report",
+    "RulePack",
     "RuleSetError",
     "UsageError",
+    "WorkingDayCalendar",
     "__version__",
+    "case_json_schema",
+    "england_and_wales",
+    "evaluate",
+    "get_pack",
+    "iter_evaluate",
+    "load_cases",
+    "parse_case",
 ]

@@ -213,7 +213,7 @@ class WorkingDayCalendar:
         return self._cum[i] != (self._cum[i - 1] if i else 0)
 
     def holiday_name(self, d: date) -> str | None:
-        """Name of the holiday or closure on weekday ``d``, ``None`` for working days and weekends."""
+        """Name of the holiday or closure on weekday ``d``; ``None`` for working days, weekends."""
         self._index(d)
         return self._names.get(d.toordinal())
 
@@ -270,9 +270,7 @@ class WorkingDayCalendar:
         return WorkingDayStep(d, n, result, tuple(skipped), weekend)
 
     # ------------------------------------------------------------ derivation
-    def with_closures(
-        self, dates: Iterable[date], name: str | None = None
-    ) -> WorkingDayCalendar:
+    def with_closures(self, dates: Iterable[date], name: str | None = None) -> WorkingDayCalendar:
         """A new calendar that also treats ``dates`` (e.g. 27-31 Dec) as non-working.
 
         The closures are labelled non-statutory in explanations; ``self`` is not changed.

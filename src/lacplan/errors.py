@@ -3,8 +3,8 @@
 Every exception lacplan raises on purpose derives from :class:`LacplanError`::
 
     LacplanError
-    ├── InputError            a record cannot be read or validated (carries ``code`` and ``problems``)
-    ├── RuleSetError          a rule pack or overlay is inconsistent (unknown id, overlapping versions)
+    ├── InputError            a record cannot be read or validated (``problems``: field, code)
+    ├── RuleSetError          a rule pack is inconsistent (unknown id, overlapping versions)
     ├── CalendarRangeError    a date lies outside the calendar's covered range
     └── UsageError            a caller passed arguments lacplan cannot act on
 
@@ -26,8 +26,8 @@ class LacplanError(Exception):
 class InputError(LacplanError, ValueError):
     """A record could not be read or validated.
 
-    ``problems`` is a list of ``{"field", "code", "message"}`` dicts; ``child_id`` is the record's id
-    when it could be read.
+    ``problems`` is a list of ``{"field", "code", "message"}`` dicts; ``child_id`` is the record's
+    id when it could be read.
     """
 
     code = "invalid_input"

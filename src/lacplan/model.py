@@ -112,7 +112,6 @@ _PROBLEMS: Final = "lacplan_problems"  # pydantic error type carrying relational
 # --------------------------------------------------------------------------------------------
 
 _ISO_DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DATE_HINT: Final = "Write dates as YYYY-MM-DD."
 
 
 def _kind(value: object) -> str:
@@ -135,9 +134,7 @@ def _kind(value: object) -> str:
 def _parse_iso_date(value: object) -> date:
     """Accept ``date`` objects and strict ``YYYY-MM-DD`` strings; never echo the value."""
     if isinstance(value, datetime):
-        raise PydanticCustomError(
-            "invalid_date", "expected a date, found a datetime. " + _DATE_HINT
-        )
+        raise PydanticCustomError("invalid_date", "expected a date, found a datetime.")
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -146,18 +143,18 @@ def _parse_iso_date(value: object) -> date:
                 return date.fromisoformat(value)
             except ValueError:
                 raise PydanticCustomError(
-                    "invalid_date",
-                    "is not a real calendar date (check the month and the day). " + _DATE_HINT,
+                    "invalid_date", "is not a real calendar date; check the month and the day."
                 ) from None
         if "T" in value or ":" in value:
             raise PydanticCustomError(
-                "invalid_date",
-                "is a date and time; give the date only. " + _DATE_HINT,
+                "invalid_date", "is a date and time; give the date only, as YYYY-MM-DD."
             )
-        raise PydanticCustomError("invalid_date", "is not in the YYYY-MM-DD format. " + _DATE_HINT)
-    found = _kind(value)
+        raise PydanticCustomError(
+            "invalid_date",
+            "is not written as YYYY-MM-DD (four-digit year, two-digit month and day).",
+        )
     raise PydanticCustomError(
-        "invalid_date", "must be a date string, found " + found + ". " + _DATE_HINT
+        "invalid_date", "must be a date written as YYYY-MM-DD, found " + _kind(value) + "."
     )
 
 
@@ -651,12 +648,13 @@ def _case_problems(case: Case) -> tuple[list[tuple[str, str, str]], tuple[Period
             defaulted = [
                 f"periods[{k}]" for k in (j, i) if "period_id" not in periods[k].model_fields_set
             ]
-            note = (
-                f" ({' and '.join(defaulted)} had no period_id and were numbered by start order;"
-                " give every period an explicit id, or none)"
-                if defaulted
-                else ""
-            )
+            note = ""
+            if defaulted:
+                verbs = ("has", "was") if len(defaulted) == 1 else ("have", "were")
+                note = (
+                    f" ({' and '.join(defaulted)} {verbs[0]} no period_id and {verbs[1]} "
+                    "numbered by start order; give every period an explicit id, or none)"
+                )
             problems.append(
                 (
                     "duplicate_period_id",

@@ -46,7 +46,8 @@ class Conventions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     month_arithmetic: Literal["calendar", "fixed_days"] = "calendar"
-    """A3: ``calendar`` months (corresponding date, else month end) or ``fixed_days`` (91/183/365)."""
+    """A3: ``calendar`` months (corresponding date, else month end) or ``fixed_days``
+    (3/6/12 months = 91/183/365 days)."""
 
     health_cycle_after_pre_placement: Literal["first_review", "assessment"] = "first_review"
     """When health-initial is exempt (pre-placement assessment), the health-review cycle starts
@@ -60,8 +61,9 @@ class Conventions(BaseModel):
     """A17: PEP review windows (default 1 Sep-31 Dec, 1 Jan-31 Mar, 1 Apr-31 Jul)."""
 
     pep_ages: tuple[int, int] = (3, 17)
-    """Ages (inclusive, on the due date) for which PEP duties apply; (5, 16) is compulsory school
-    age, the statutory core."""
+    """Ages (completed years, inclusive, on the due date) for which PEP duties apply. The default
+    covers early-years and post-16 PEPs (common practice); ``(5, 15)`` approximates compulsory
+    school age, the statutory core."""
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -23,6 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from lacplan.calendar import WorkingDayCalendar, age_on, birthday, fmt_date
 from lacplan.model import Assignment, Case, Event, Period, Placement, assign_events
@@ -108,6 +109,13 @@ class _Scope:
     results: dict[str, list[Obligation]] = field(default_factory=dict)  # placement-scoped rules
 
 
+class _Timing(NamedTuple):
+    anchor: tuple[date, str]
+    due: date | None
+    due_text: str
+    option: OffsetOption | None
+
+
 @dataclass(slots=True)
 class _Run:
     """Per-case evaluation state."""
@@ -180,7 +188,9 @@ class _Evaluator:
             d = apply_offset(d, expr.offset, run.calendar, run.conventions.month_arithmetic)[0]
         if expr.minus_months_convention is not None:
             months = int(getattr(run.conventions, expr.minus_months_convention))
-            d = apply_offset(d, Months(n=-months), run.calendar, run.conventions.month_arithmetic)[0]
+            d = apply_offset(d, Months(n=-months), run.calendar, run.conventions.month_arithmetic)[
+                0
+            ]
         return d
 
     # ------------------------------------------------------------------ conditions
@@ -191,7 +201,9 @@ class _Evaluator:
             return self.run.child_events
         return self.run.period_events
 
-    def _holds(self, conds: Iterable[Condition], scope: _Scope, local: dict[str, date | None]) -> bool:
+    def _holds(
+        self, conds: Iterable[Condition], scope: _Scope, local: dict[str, date | None]
+    ) -> bool:
         return all(self._holds1(c, scope, local) for c in conds)
 
     def _holds1(self, c: Condition, scope: _Scope, local: dict[str, date | None]) -> bool:
@@ -236,10 +248,20 @@ class _Evaluator:
             before = self._date(c.before, scope, local)
             if start is None or before is None:
                 return False
-            return any(start <= d < before for d, _, _ in self._events(c.scope, scope).matching((c.match,)))
+            found = [
+                d
+                for d, _, _ in self._events(c.scope, scope).matching((c.match,))
+                if start <= d < before
+            ]
+            if found:
+                local["matched"] = found[-1]  # the latest such event: an exemption relies on it
+            return bool(found)
         if isinstance(c, RuleStatusCondition):
-            obs = scope.results.get(c.rule) or run.results.get(c.rule)
-            return bool(obs) and obs[0].status in c.status_in
+            prior = scope.results.get(c.rule) or run.results.get(c.rule)
+            if not prior:
+                return False
+            status: str = prior[0].status
+            return any(status == s for s in c.status_in)
         if isinstance(c, ConventionCondition):
             return bool(getattr(run.conventions, c.name) == c.equals)
         if isinstance(c, NotCondition):
@@ -275,13 +297,35 @@ class _Evaluator:
                 return d, opt.label
         return None
 
-    def _offset(
-        self, decl: Rule, scope: _Scope, local: dict[str, date | None]
-    ) -> OffsetOption:
+    def _offset(self, decl: Rule, scope: _Scope, local: dict[str, date | None]) -> OffsetOption:
         for opt in decl.offsets:
             if self._holds(opt.when, scope, local):
                 return opt
         return decl.offsets[-1]  # the validator makes the last option unconditional
+
+    def _timing(
+        self,
+        decl: Rule,
+        scope: _Scope,
+        anchor_override: tuple[date, str] | None,
+        window: tuple[date, date, str] | None,
+    ) -> _Timing | None:
+        """Anchor and due date of one obligation under one rule version (None: no anchor)."""
+        if window is not None:
+            return _Timing((window[0], window[2]), window[1], "", None)
+        local: dict[str, date | None] = {}
+        anchor = anchor_override or self._anchor(decl, scope, local)
+        if anchor is None:
+            return None
+        local["anchor"] = anchor[0]
+        option = self._offset(decl, scope, local)
+        if option.offset is None:
+            return _Timing(anchor, None, "", option)
+        run = self.run
+        due, text = apply_offset(
+            anchor[0], option.offset, run.calendar, run.conventions.month_arithmetic
+        )
+        return _Timing(anchor, due, text, option)
 
     def _obligation(
         self,
@@ -292,85 +336,82 @@ class _Evaluator:
         window: tuple[date, date, str] | None = None,
     ) -> Obligation | None:
         run = self.run
-        chosen: Rule | None = None
-        anchor: tuple[date, str] | None = None
-        due: date | None = None
-        due_text = ""
-        option: OffsetOption | None = None
-        fallback: tuple[Rule, tuple[date, str] | None, date | None, str, OffsetOption | None] | None
-        fallback = None
+        # A20: each version computes its own dates; the first in force on its due date (or, with
+        # no fixed due date, its anchor) applies.
+        chosen: tuple[Rule, _Timing] | None = None
+        first: tuple[Rule, _Timing] | None = None
         for decl in versions:
-            local: dict[str, date | None] = {}
-            if window is not None:
-                anchor = (window[0], window[2])
-                due, due_text, option = window[1], "", None
-            else:
-                anchor = anchor_override or self._anchor(decl, scope, local)
-                if anchor is None:
-                    continue
-                local["anchor"] = anchor[0]
-                option = self._offset(decl, scope, local)
-                if option.offset is None:
-                    due, due_text = None, ""
-                else:
-                    due, due_text = apply_offset(
-                        anchor[0], option.offset, run.calendar, run.conventions.month_arithmetic
-                    )
-            if fallback is None:
-                fallback = (decl, anchor, due, due_text, option)
-            if decl.in_force.contains(due or anchor[0]):
-                chosen = decl
+            t = self._timing(decl, scope, anchor_override, window)
+            if t is None:
+                continue
+            if first is None:
+                first = (decl, t)
+            if decl.in_force.contains(t.due or t.anchor[0]):
+                chosen = (decl, t)
                 break
+        in_force = chosen is not None
         if chosen is None:
-            if fallback is None:
+            if first is None:
                 return None  # no anchor: the duty has not started (e.g. its chain never began)
-            decl, anchor, due, due_text, option = fallback
-            assert anchor is not None
-            return self._build(
-                decl, scope, sequence, anchor, due, None, None, "not_evaluated", "not_in_force",
-                f"No version of this rule was in force on {fmt_date(due or anchor[0])}.",
-                due_text, option,
-            )
-        assert anchor is not None
-        decl = chosen
-        local = {"anchor": anchor[0], "due": due}
+            chosen = first
+        decl, t = chosen
+        due = t.due
+        local: dict[str, date | None] = {"anchor": t.anchor[0], "due": due}
         if decl.applies and not self._holds(decl.applies, scope, local):
             return None
-        for ex in decl.exemptions:
-            if self._holds(ex.when, scope, local):
-                return self._build(
-                    decl, scope, sequence, anchor, due, None, None, ex.status, ex.reason,
-                    f"{'Exempt' if ex.status == 'exempt' else 'Not required'}: {ex.label}.",
-                    due_text, option,
-                )
-        met_on, met_event, closed_on, ending_status, ending_reason = self._satisfy(
+        if in_force:
+            for ex in decl.exemptions:
+                if self._holds(ex.when, scope, local):
+                    verdict = "Exempt" if ex.status == "exempt" else "Not required"
+                    return self._build(
+                        decl,
+                        scope,
+                        sequence,
+                        t,
+                        None,
+                        local.get("matched"),
+                        ex.status,
+                        ex.reason,
+                        f"{verdict}: {ex.label}.",
+                    )
+        met_on, event, closed_on, ending_status, ending_reason = self._satisfy(
             decl, scope, local, window
         )
-        if ending_status is not None:
+        status: str
+        reason: str | None
+        if not in_force:
+            status, reason = "not_evaluated", "not_in_force"
+        elif ending_status is not None:
             status, reason = ending_status, ending_reason
         else:
             status, reason = _status_of(met_on, due, scope.end, run.as_of)
-        if met_event is not None:
-            what = "closed" if ending_status is not None else "met"
-            ref = f" (event {met_event.event_id})" if met_event.event_id else ""
-            when = fmt_date(closed_on) if closed_on else ""
-            tail = f"{what.capitalize()} on {when} by {met_event.type}{ref}."
+        if event is not None and closed_on is not None:
+            verb = "Closed" if ending_status is not None else "Met"
+            ref = f" (event {event.event_id})" if event.event_id else ""
+            tail = f"{verb} on {fmt_date(closed_on)} by {event.type}{ref}."
         elif status == "overdue":
             tail = f"Not met as at {fmt_date(run.as_of)}."
         elif status == "pending":
             tail = f"Not yet met as at {fmt_date(run.as_of)}."
         elif status == "missed":
-            tail = f"Not met before the {self._scope_word(scope)} ended on {fmt_date(scope.end or run.as_of)}."
-        else:
+            tail = (
+                f"Not met before the {self._scope_word(scope)} ended on "
+                f"{fmt_date(scope.end or run.as_of)}."
+            )
+        elif status == "not_required":
             tail = (
                 f"The {self._scope_word(scope)} ended on {fmt_date(scope.end or run.as_of)}, "
                 "before the due date."
             )
-        ob = self._build(
-            decl, scope, sequence, anchor, due, met_on, closed_on, status, reason, tail,
-            due_text, option,
-        )
-        return ob
+        else:
+            tail = ""
+        if not in_force:
+            starts = ", ".join(fmt_date(v.in_force.start) for v in versions)
+            tail = (
+                f"Not evaluated: no version of this rule was in force on "
+                f"{fmt_date(due or t.anchor[0])} (versions start {starts}). {tail}"
+            ).rstrip()
+        return self._build(decl, scope, sequence, t, met_on, closed_on, status, reason, tail)
 
     def _satisfy(
         self,
@@ -435,22 +476,23 @@ class _Evaluator:
         decl: Rule,
         scope: _Scope,
         sequence: int,
-        anchor: tuple[date, str],
-        due: date | None,
+        timing: _Timing,
         met_on: date | None,
         closed_on: date | None,
         status: str,
         reason: str | None,
         tail: str,
-        due_text: str,
-        option: OffsetOption | None,
     ) -> Obligation:
+        anchor, due, due_text, option = timing
         run = self.run
         a_date, a_label = anchor
         if option is None and due is not None:
-            head = f"Due {fmt_date(due)}: the end of the {a_label} window starting {fmt_date(a_date)}."
+            head = (
+                f"Due {fmt_date(due)}: the end of the {a_label} window starting {fmt_date(a_date)}."
+            )
         elif due is None:
-            head = f"No fixed due date ({option.label if option and option.label else 'no fixed timescale'}); clock started {fmt_date(a_date)} ({a_label})."
+            what = option.label if option and option.label else "no fixed timescale"
+            head = f"No fixed due date ({what}); clock started {fmt_date(a_date)} ({a_label})."
         else:
             assert option is not None and option.offset is not None
             if option.offset.n == 0:
@@ -511,10 +553,16 @@ class _Evaluator:
             decl = variants[0][0]
             return [
                 self._build(
-                    decl, scope, 1, (scope.start, "scope start"), None, None, None,
-                    "not_evaluated", "no_variant",
-                    "No variant of this rule covers this case (e.g. the short-breaks regime).",
-                    "", None,
+                    decl,
+                    scope,
+                    1,
+                    _Timing((scope.start, "scope start"), None, "", None),
+                    None,
+                    None,
+                    "not_evaluated",
+                    "no_variant",
+                    "Not evaluated: no variant of this rule covers this case "
+                    f"(regime {scope.period.regime}).",
                 )
             ]
         schedule = versions[0].schedule
@@ -527,7 +575,9 @@ class _Evaluator:
         if isinstance(schedule, Chain):
             prev = first
             while prev.closed_on is not None and len(out) < _CHAIN_LIMIT:
-                label = f"previous {prev.rule} closed" if prev.met_on is None else "previous one met"
+                label = (
+                    f"previous {prev.rule} closed" if prev.met_on is None else "previous one met"
+                )
                 nxt = self._obligation(
                     versions, scope, prev.sequence + 1, anchor_override=(prev.closed_on, label)
                 )
@@ -537,7 +587,9 @@ class _Evaluator:
                 prev = nxt
         return out
 
-    def _windows(self, versions: Sequence[Rule], scope: _Scope, schedule: Windows) -> list[Obligation]:
+    def _windows(
+        self, versions: Sequence[Rule], scope: _Scope, schedule: Windows
+    ) -> list[Obligation]:
         run = self.run
         after = self._date(schedule.starting_after, scope, {})
         if after is None:
@@ -551,9 +603,7 @@ class _Evaluator:
                 if start <= after or start > limit:
                     continue
                 end = date(year, t.end_month, t.end_day)
-                ob = self._obligation(
-                    versions, scope, 0, window=(start, end, f"{t.name} term")
-                )
+                ob = self._obligation(versions, scope, 0, window=(start, end, f"{t.name} term"))
                 if ob is not None:
                     out.append(ob)
         out.sort(key=lambda o: o.anchor or date.min)
@@ -624,7 +674,12 @@ def evaluate_case(
             pl_end, pl_hard = _ended(period.placement_end(pl), eighteen, as_of)
             placement_scopes.append(
                 _Scope(
-                    period, pl, nxt, pl.start, pl_end, pl_hard,
+                    period,
+                    pl,
+                    nxt,
+                    pl.start,
+                    pl_end,
+                    pl_hard,
                     placement_idx.get(pl.placement_id, _EMPTY_INDEX),
                 )
             )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -21,8 +22,8 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from lacplan.errors import RuleSetError
 from lacplan import model
+from lacplan.errors import RuleSetError
 from lacplan.model import EVENT_TYPES
 from lacplan.rules.conventions import Conventions
 from lacplan.rules.schema import (
@@ -74,7 +75,9 @@ class RulePack:
         seen: set[tuple[str, str, str]] = set()
         for r in self.rules:
             if r.key in seen:
-                raise RuleSetError(f"rule {r.id!r} variant {r.variant!r} version {r.version!r} is declared twice")
+                raise RuleSetError(
+                    f"rule {r.id!r} variant {r.variant!r} version {r.version!r} is declared twice"
+                )
             seen.add(r.key)
             if r.id not in by_id:
                 ids.append(r.id)
@@ -90,13 +93,15 @@ class RulePack:
             else:
                 variants.append([r])
         self._ids = tuple(ids)
-        self._by_id = {k: tuple(tuple(vs) for vs in v) for k, v in by_id.items()}
+        self._by_id: dict[str, tuple[tuple[Rule, ...], ...]] = {
+            k: tuple(tuple(vs) for vs in v) for k, v in by_id.items()
+        }
         self._scopes = scopes
         for r in self.rules:
             self._check(r, ids)
-        for variants_ in self._by_id.values():
-            for vs in variants_:
-                _check_no_overlap(vs)
+        for grouped in self._by_id.values():
+            for versions in grouped:
+                _check_no_overlap(versions)
 
     # ----------------------------------------------------------------- checks
     def _check(self, r: Rule, ids: list[str]) -> None:
@@ -183,7 +188,7 @@ class RulePack:
 
 def _check_no_overlap(versions: tuple[Rule, ...]) -> None:
     spans = sorted(versions, key=lambda r: r.in_force.start)
-    for a, b in zip(spans, spans[1:], strict=False):
+    for a, b in itertools.pairwise(spans):
         if a.in_force.end is None or a.in_force.end >= b.in_force.start:
             raise RuleSetError(
                 f"rule {a.id!r} variant {a.variant!r}: versions {a.version!r} and {b.version!r} "

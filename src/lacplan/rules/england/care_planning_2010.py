@@ -58,7 +58,9 @@ CPPCR_IN_FORCE = InForce(start=date(2011, 4, 1))
 VERSION = "2011-04-01"
 
 # Reusable pieces -------------------------------------------------------------------------------
-HELD_REVIEW = EventMatch(type="review", fields=(("cancelled", False),))  # A22: cancelled never count
+HELD_REVIEW = EventMatch(
+    type="review", fields=(("cancelled", False),)
+)  # A22: cancelled never count
 SW_VISIT = EventMatch(type="visit", fields=(("by", "social_worker"),))
 CONSENT_REFUSED = Ending(
     event=EventMatch(type="health_consent_refused"),
@@ -68,6 +70,8 @@ CONSENT_REFUSED = Ending(
 )
 EMERGENCY_ENTRY = AttrCondition(target="period", field="entry", equals="emergency")
 EMERGENCY_PLACEMENT = AttrCondition(target="placement", field="emergency", equals=True)
+#: The variant of every rule here; reg 48 short-break variants come in their own module.
+STANDARD_REGIME = (AttrCondition(target="period", field="regime", equals="standard"),)
 BEFORE_PLACEMENT = OffsetOption(offset=Days(n=0), label="before the placement starts")
 
 
@@ -89,9 +93,12 @@ CARE_PLAN = Rule(
         ),
         url="https://www.legislation.gov.uk/uksi/2010/959/regulation/4/made",
     ),
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
-    anchor=(AnchorOption(date=_ref("period.first_placement_start"), label="first placement start"),),
+    anchor=(
+        AnchorOption(date=_ref("period.first_placement_start"), label="first placement start"),
+    ),
     offsets=(
         OffsetOption(
             offset=WorkingDays(n=10),
@@ -123,6 +130,7 @@ PLACEMENT_PLAN = Rule(
         ),
         url="https://www.legislation.gov.uk/uksi/2010/959/part/3/made",
     ),
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     anchor=(AnchorOption(date=_ref("placement.start"), label="placement start"),),
@@ -156,6 +164,7 @@ PLACEMENT_NOTIFICATION = Rule(
         ),
         url="https://legislation.gov.uk/uksi/2010/959/regulation/13/made",
     ),
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     anchor=(AnchorOption(date=_ref("placement.start"), label="placement start"),),
@@ -184,6 +193,7 @@ REVIEW_FIRST = Rule(
         ),
         url="https://legislation.gov.uk/cy/uksi/2010/959/part/6/made",
     ),
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     anchor=(AnchorOption(date=_ref("period.start"), label="became looked after"),),
@@ -206,6 +216,7 @@ REVIEW_SECOND = Rule(
     title="Second review",
     scope="period",
     citation=_REG_33_2,
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     anchor=(AnchorOption(date=_ref("rule:review-first.met_on"), label="first review held"),),
@@ -219,6 +230,7 @@ REVIEW_SUBSEQUENT = Rule(
     title="Subsequent reviews",
     scope="period",
     citation=_REG_33_2,
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     schedule=Chain(),
@@ -251,6 +263,7 @@ REVIEW_BEFORE_MOVE = Rule(
             url="https://www.legislation.gov.uk/uksi/2010/959/regulation/14/made",
         ),
     ),
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     applies=(AttrCondition(target="placement", field="ends_in_move", equals=True),),
@@ -309,6 +322,7 @@ HEALTH_INITIAL = Rule(
     title="Initial health assessment",
     scope="period",
     citation=_REG_7,
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     anchor=(
@@ -351,6 +365,7 @@ HEALTH_REVIEW = Rule(
     title="Review health assessment",
     scope="period",
     citation=_REG_7,
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     schedule=Chain(),
@@ -384,7 +399,9 @@ HEALTH_REVIEW = Rule(
             when=(AgeCondition(on="anchor", below=5),),
             label="under 5 at the previous assessment: every 6 months",
         ),
-        OffsetOption(offset=Months(n=12), label="5 or over at the previous assessment: every 12 months"),
+        OffsetOption(
+            offset=Months(n=12), label="5 or over at the previous assessment: every 12 months"
+        ),
     ),
     satisfied_by=Satisfaction(events=(EventMatch(type="health_assessment"),)),
     endings=(CONSENT_REFUSED,),
@@ -412,6 +429,7 @@ PEP_INITIAL = Rule(
         note="The PEP is part of the care plan (P); the 10 working days are guidance (S).",
     ),
     also_cites=(EDUCATION_GUIDANCE_2018.at("PEP initiation", status="S"),),
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     anchor=(AnchorOption(date=_ref("period.start"), label="became looked after"),),
@@ -449,9 +467,12 @@ PEP_REVIEW = Rule(
         status="S",
         note="Guidance as relayed by local authorities; paragraph numbers UNVERIFIED.",
     ),
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
-    schedule=Windows(windows_convention="school_terms", starting_after=_ref("rule:pep-initial.due")),
+    schedule=Windows(
+        windows_convention="school_terms", starting_after=_ref("rule:pep-initial.due")
+    ),
     anchor=(AnchorOption(date=_ref("period.start"), label="school term"),),
     satisfied_by=Satisfaction(events=(EventMatch(type="pep_review"),)),
     exemptions=(
@@ -459,11 +480,14 @@ PEP_REVIEW = Rule(
             when=(NotCondition(conditions=_PEP_AGES),),
             status="not_required",
             reason="outside_pep_ages",
-            label="the child's age at the end of term is outside the PEP ages (convention pep_ages)",
+            label="the child's age at the end of term is outside the PEP ages "
+            "(convention pep_ages)",
         ),
     ),
     conventions=("A17",),
-    notes="One review per school term (windows from the `school_terms` convention), due at term end.",
+    notes=(
+        "One review per school term (windows from the `school_terms` convention), due at term end."
+    ),
 )
 
 # Regulation 28: social worker visits ---------------------------------------------------------
@@ -478,6 +502,7 @@ VISIT_FIRST = Rule(
         quote="(a) within one week of the start of any placement,",
         url=_REG_28,
     ),
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     anchor=(AnchorOption(date=_ref("placement.start"), label="placement start"),),
@@ -501,6 +526,7 @@ VISIT = Rule(
         url=_REG_28,
     ),
     also_cites=(SI_2015_495.at("reg 28(3A) as inserted", status="S"),),
+    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     schedule=Chain(),

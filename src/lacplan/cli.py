@@ -1,0 +1,243 @@
+"""The ``lacplan`` command line.
+
+    lacplan demo [--as-of D] [--format ...]         evaluate the bundled synthetic cases
+    lacplan evaluate PATH... --as-of D [--rules england] [--format json|jsonl|csv|table] [-o FILE]
+    lacplan rules [--as-of D] [--format table|json|markdown]
+    lacplan schema                                   JSON Schema of the case format
+    lacplan calendar add|between|explain|check ...   the working-day calendar
+
+Exit status: 0 when every record was evaluated, 1 when some records were rejected (the rest are
+still evaluated and written), 2 for usage errors (bad options, unreadable files). Bad input never
+produces a traceback; messages name records by file, line, id and field only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import TextIO
+
+from lacplan._version import __version__
+from lacplan.calendar import england_and_wales, fmt_date
+from lacplan.errors import LacplanError
+from lacplan.loaders import load_cases
+from lacplan.model import Case, RecordError, case_json_schema
+from lacplan.outputs import (
+    FORMATS,
+    write_csv,
+    write_error_line,
+    write_json,
+    write_jsonl_child,
+    write_jsonl_error,
+    write_table,
+)
+from lacplan.rules import PACK_NAMES, Conventions, get_pack
+from lacplan.rules.catalogue import render_catalogue
+
+__all__ = ["DEMO_AS_OF", "main"]
+
+#: The date the bundled demo is evaluated at unless ``--as-of`` is given (no clock is read).
+DEMO_AS_OF = date(2024, 6, 3)
+
+
+class _Usage(Exception):
+    """A usage error: message to stderr, exit status 2."""
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lacplan",
+        description="Statutory clocks for looked-after children in England.",
+    )
+    p.add_argument("--version", action="version", version=f"lacplan {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add_eval_options(sp: argparse.ArgumentParser, *, default_format: str) -> None:
+        sp.add_argument(
+            "--rules", default="england", choices=PACK_NAMES, help="rule pack (default england)"
+        )
+        sp.add_argument(
+            "--format", default=default_format, choices=FORMATS, help=f"default {default_format}"
+        )
+        sp.add_argument("-o", "--output", help="write here instead of standard output")
+        sp.add_argument(
+            "--explain", action="store_true", help="table format: print each explanation"
+        )
+        sp.add_argument(
+            "--months",
+            choices=("calendar", "fixed_days"),
+            default="calendar",
+            help="month arithmetic convention (default calendar months; fixed_days = 91/183/365)",
+        )
+
+    ev = sub.add_parser("evaluate", help="evaluate case files (JSON, JSON array or JSON Lines)")
+    ev.add_argument("paths", nargs="+", metavar="PATH", help="case file, or - for standard input")
+    ev.add_argument("--as-of", type=_iso_date, required=True, help="evaluate as at YYYY-MM-DD")
+    add_eval_options(ev, default_format="json")
+
+    demo = sub.add_parser("demo", help="evaluate the bundled synthetic sample cases")
+    demo.add_argument(
+        "--as-of", type=_iso_date, default=DEMO_AS_OF, help=f"default {DEMO_AS_OF.isoformat()}"
+    )
+    add_eval_options(demo, default_format="table")
+
+    rules = sub.add_parser("rules", help="print the rule catalogue")
+    rules.add_argument("--as-of", type=_iso_date, help="only the versions in force on this date")
+    rules.add_argument("--rules", default="england", choices=PACK_NAMES)
+    rules.add_argument("--format", default="table", choices=("table", "json", "markdown"))
+
+    sub.add_parser("schema", help="print the JSON Schema of the case format")
+
+    cal = sub.add_parser("calendar", help="England & Wales working-day arithmetic")
+    cal_sub = cal.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
+    add = cal_sub.add_parser("add", help="the N-th working day after DATE")
+    add.add_argument("date", type=_iso_date)
+    add.add_argument("n", type=int)
+    exp = cal_sub.add_parser("explain", help="like add, naming the non-working days skipped")
+    exp.add_argument("date", type=_iso_date)
+    exp.add_argument("n", type=int)
+    bet = cal_sub.add_parser("between", help="working days in (A, B]")
+    bet.add_argument("a", type=_iso_date)
+    bet.add_argument("b", type=_iso_date)
+    chk = cal_sub.add_parser("check", help="is DATE a working day?")
+    chk.add_argument("date", type=_iso_date)
+    return p
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    try:
+        fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise _Usage(f"cannot write {path}: {exc.strerror}") from None
+    with fh:
+        yield fh
+
+
+def _sources(paths: Sequence[str]) -> Iterator[Case | RecordError]:
+    missing = [p for p in paths if p != "-" and not Path(p).is_file()]
+    if missing:
+        raise _Usage(f"no such file: {', '.join(missing)}")
+
+    def items() -> Iterator[Case | RecordError]:
+        for path in paths:
+            if path == "-":
+                yield from load_cases(sys.stdin, name="<stdin>")
+            else:
+                yield from load_cases(path)
+
+    return items()
+
+
+def _run_evaluate(items: Iterator[Case | RecordError], args: argparse.Namespace) -> int:
+    from lacplan.evaluate import evaluate, iter_evaluate
+
+    conventions = Conventions(month_arithmetic=args.months)
+    rejected = 0
+    with _output(args.output) as out:
+        if args.format == "jsonl":
+            pack = get_pack(args.rules)
+            cal = england_and_wales()
+
+            def on_error(err: RecordError) -> None:
+                nonlocal rejected
+                rejected += 1
+                write_jsonl_error(err, out)
+                write_error_line(err, sys.stderr)
+
+            for child in iter_evaluate(
+                items,
+                as_of=args.as_of,
+                pack=pack,
+                conventions=conventions,
+                calendar=cal,
+                on_error=on_error,
+            ):
+                write_jsonl_child(child, out)
+            return 1 if rejected else 0
+        report = evaluate(items, as_of=args.as_of, rules=args.rules, conventions=conventions)
+        if args.format == "json":
+            write_json(report, out)
+        elif args.format == "csv":
+            write_csv(report, out)
+        else:
+            write_table(report, out, explain=args.explain)
+        if report.errors and args.format != "table":
+            sys.stderr.write(f"{len(report.errors)} records rejected:\n")
+            for err in report.errors:
+                write_error_line(err, sys.stderr)
+        return 1 if report.errors else 0
+
+
+def _demo_items() -> Iterator[Case | RecordError]:
+    resource = files("lacplan").joinpath("data/demo_cases.jsonl")
+    with resource.open("r", encoding="utf-8") as fh:
+        yield from load_cases(fh, name="demo_cases.jsonl")
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    cal = england_and_wales()
+    if args.calendar_command == "check":
+        name = cal.holiday_name(args.date)
+        verdict = (
+            "a working day"
+            if cal.is_working_day(args.date)
+            else (f"not a working day ({name})" if name else "not a working day (weekend)")
+        )
+        print(f"{fmt_date(args.date)} is {verdict}")
+    elif args.calendar_command == "between":
+        print(cal.working_days_between(args.a, args.b))
+    elif args.calendar_command == "add":
+        print(cal.add_working_days(args.date, args.n).isoformat())
+    else:
+        step = cal.explain(args.date, args.n)
+        print(
+            f"{fmt_date(step.result)}: {args.n} working days after {fmt_date(args.date)}, "
+            f"{step.describe()}"
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (the console script exits with it)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "evaluate":
+            return _run_evaluate(_sources(args.paths), args)
+        if args.command == "demo":
+            return _run_evaluate(_demo_items(), args)
+        if args.command == "rules":
+            print(render_catalogue(get_pack(args.rules), args.format, on=args.as_of), end="")
+            return 0
+        if args.command == "schema":
+            print(json.dumps(case_json_schema(), indent=2))
+            return 0
+        return _calendar(args)
+    except _Usage as exc:
+        parser.exit(2, f"lacplan: error: {exc}\n")
+    except LacplanError as exc:
+        parser.exit(2, f"lacplan: error: {exc}\n")
+    except BrokenPipeError:  # e.g. `lacplan demo | head`
+        return 0
+    return 0  # pragma: no cover - parser.exit raises
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Writers: a :class:`~lacplan.report.Report` (or a stream of child results) to JSON, JSON Lines,
+CSV or a terminal table.
+
+* ``json``: one document ``{"as_of", "rules", "rules_version", "lacplan_version", "conventions",
+  "calendar", "children": [...], "errors": [...]}``;
+* ``jsonl``: one line per child (``{"child_id", "labels", "obligations", "findings"}``), and one
+  line ``{"error": {...}}`` per rejected record, written as they are evaluated;
+* ``csv``: one row per obligation (:data:`~lacplan.report.OBLIGATION_FIELDS`, then a
+  ``label_<name>`` column per label key), rejected records are not rows: the CLI reports them on
+  standard error;
+* ``table``: a readable summary for a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from lacplan.calendar import fmt_date
+from lacplan.model import RecordError
+from lacplan.report import OBLIGATION_FIELDS, ChildResult, Report
+
+__all__ = [
+    "FORMATS",
+    "write_csv",
+    "write_error_line",
+    "write_json",
+    "write_jsonl_child",
+    "write_jsonl_error",
+    "write_table",
+]
+
+FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "table")
+
+
+def write_json(report: Report, out: TextIO) -> None:
+    json.dump(report.to_dict(), out, indent=2)
+    out.write("\n")
+
+
+def write_jsonl_child(child: ChildResult, out: TextIO) -> None:
+    out.write(json.dumps(child.as_dict(), separators=(",", ":")))
+    out.write("\n")
+
+
+def write_jsonl_error(error: RecordError, out: TextIO) -> None:
+    out.write(json.dumps({"error": error.as_dict()}, separators=(",", ":")))
+    out.write("\n")
+
+
+def write_csv(report: Report, out: TextIO) -> None:
+    label_keys = sorted({k for c in report.children for k in c.labels})
+    columns = [*OBLIGATION_FIELDS, *(f"label_{k}" for k in label_keys)]
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in report.rows():
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+
+
+_STATUS_MARK = {
+    "overdue": "OVERDUE",
+    "missed": "MISSED",
+    "met_late": "late",
+    "pending": "pending",
+    "met_on_time": "on time",
+    "exempt": "exempt",
+    "not_required": "not required",
+    "not_evaluated": "not evaluated",
+}
+
+
+def _table_rows(child: ChildResult) -> Iterable[list[str]]:
+    for o in child.obligations:
+        yield [
+            o.period_id,
+            o.rule,
+            o.placement_id or "",
+            str(o.sequence),
+            o.due.isoformat() if o.due else "-",
+            o.met_on.isoformat() if o.met_on else "",
+            _STATUS_MARK.get(o.status, o.status),
+            "" if o.days_late is None else str(o.days_late),
+            o.reason or "",
+        ]
+
+
+def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
+    """A terminal summary: provenance, one block per child, status totals and errors."""
+    out.write(
+        f"lacplan {report.lacplan_version} | rules {report.rules} {report.rules_version} | "
+        f"as at {fmt_date(report.as_of)} | calendar {report.calendar.get('name')} "
+        f"(holidays {report.calendar.get('provider_version')})\n"
+    )
+    header = ["period", "rule", "placement", "#", "due", "met on", "status", "late", "reason"]
+    for child in report.children:
+        labels = ", ".join(f"{k}={v}" for k, v in child.labels.items())
+        out.write(f"\nChild {child.child_id}" + (f" ({labels})" if labels else "") + "\n")
+        rows = list(_table_rows(child))
+        widths = [
+            max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+            for i, h in enumerate(header)
+        ]
+        out.write(
+            "  "
+            + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()
+            + "\n"
+        )
+        for row, ob in zip(rows, child.obligations, strict=True):
+            out.write(
+                "  "
+                + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                + "\n"
+            )
+            if explain:
+                out.write(f"      {ob.explanation}\n")
+        for f in child.findings:
+            out.write(f"  finding {f.code}: {f.message}\n")
+    counts = report.status_counts()
+    if counts:
+        summary = ", ".join(f"{counts[s]} {s}" for s in _STATUS_MARK if s in counts)
+        out.write(f"\n{len(report.children)} children evaluated: {summary}\n")
+    else:
+        out.write(f"\n{len(report.children)} children evaluated\n")
+    if report.errors:
+        out.write(f"{len(report.errors)} records rejected:\n")
+        for e in report.errors:
+            write_error_line(e, out)
+
+
+def write_error_line(error: RecordError, out: TextIO) -> None:
+    """``file:line (child C1): field: code: message`` lines for humans."""
+    who = f" (child {error.child_id})" if error.child_id else ""
+    for p in error.problems:
+        out.write(f"  {error.file}:{error.line}{who}: {p.field}: {p.code}: {p.message}\n")
