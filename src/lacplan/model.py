@@ -184,12 +184,6 @@ def _require_type(schema: dict[str, Any]) -> None:
         required.insert(0, "type")
 
 
-_CONFIG: Final = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
-_EVENT_CONFIG: Final = ConfigDict(
-    frozen=True, extra="forbid", hide_input_in_errors=True, json_schema_extra=_require_type
-)
-
-
 def _problems_error(problems: list[tuple[str, str, str]]) -> PydanticCustomError:
     """Relational problems ``(code, relative field, detail)`` as one pydantic error."""
     summary = "; ".join(f"{field or 'record'}: {detail}" for _, field, detail in problems)
@@ -208,7 +202,7 @@ def _q(identifier: str) -> str:
 class Placement(BaseModel):
     """A placement within a period of care."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     placement_id: Id = Field(description="Unique within the case.")
     start: IsoDate = Field(description="Date the placement started.")
@@ -258,7 +252,7 @@ def _placement_key(p: Placement) -> tuple[date, date]:
 class Period(BaseModel):
     """A period of care: from the day the child became looked after to the day they ceased."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     period_id: Id = Field(
         default="",
@@ -398,7 +392,9 @@ def _period_problems(period: Period) -> list[tuple[str, str, str]]:
 
 
 class _EventBase(BaseModel):
-    model_config = _EVENT_CONFIG
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", hide_input_in_errors=True, json_schema_extra=_require_type
+    )
 
     type: str
     date: IsoDate = Field(description="Date the event happened.")
@@ -547,6 +543,12 @@ _EVENT_CLASS_BY_TYPE: Final[dict[str, type[_EventBase]]] = {
     c.model_fields["type"].default: c for c in _EVENT_CLASSES
 }
 
+#: The fields compared to find duplicate events (``event_id`` and ``placement_id`` are not).
+_COMPARED_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    t: tuple(f for f in c.model_fields if f not in {"event_id", "placement_id"})
+    for t, c in _EVENT_CLASS_BY_TYPE.items()
+}
+
 #: Every event ``type`` string, in the order of the format documentation.
 EVENT_TYPES: Final[tuple[str, ...]] = tuple(_EVENT_CLASS_BY_TYPE)
 
@@ -563,7 +565,7 @@ def _period_key(p: Period) -> tuple[date, date]:
 class Case(BaseModel):
     """One child's record: periods of care with their placements, and dated events."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     child_id: Id = Field(description="The child's id (a string, so leading zeros are kept).")
     date_of_birth: IsoDate = Field(description="The child's date of birth.")
@@ -827,8 +829,10 @@ def _findings(case: Case, as_of: date | None) -> tuple[Finding, ...]:
                     f"the {name} names placement {_q(event.placement_id)} of period "
                     f"{_q(owner)} but is dated {where}. Check the date and the placement_id.",
                 )
-        fields = event.model_dump(exclude={"event_id", "placement_id"})
-        key = (assigned.placement_id, tuple(fields.items()))
+        key = (
+            assigned.placement_id,
+            *(getattr(event, name) for name in _COMPARED_FIELDS[event.type]),
+        )
         first = seen.setdefault(key, k)
         if first != k:
             add(

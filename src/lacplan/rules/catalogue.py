@@ -28,7 +28,9 @@ from lacplan.rules.schema import (
     DateOnOrAfter,
     EventExists,
     EventState,
+    LookedAfterFor,
     NotCondition,
+    PerEvent,
     Rule,
     RuleStatusCondition,
     Windows,
@@ -49,7 +51,12 @@ _REF_WORDS = {
 def describe_date(expr: DateExpr) -> str:
     """Plain English for a date reference, e.g. ``"the first placement's start - 3 months"``."""
     rr = expr.rule_ref
-    text = f"{rr[0]}'s {rr[1].replace('_', ' ')}" if rr else _REF_WORDS[expr.ref]
+    if rr:
+        text = f"{rr[0]}'s {rr[1].replace('_', ' ')}"
+    elif expr.fact:
+        text = f"the {expr.fact.replace('_', ' ')} date"
+    else:
+        text = _REF_WORDS[expr.ref]
     if expr.offset is not None:
         sign = "+" if expr.offset.n >= 0 else "-"
         text += f" {sign} {describe_offset(type(expr.offset)(n=abs(expr.offset.n)))}"
@@ -85,6 +92,11 @@ def describe_condition(c: Condition) -> str:
             f"a {c.match.describe()} event ({c.scope}) is dated on or after "
             f"{describe_date(c.start)} and before {describe_date(c.before)}"
         )
+    if isinstance(c, LookedAfterFor):
+        return (
+            f"the child has been looked after continuously for {c.months} months on "
+            f"{_REF_WORDS.get(c.on, c.on)}"
+        )
     if isinstance(c, RuleStatusCondition):
         return f"{c.rule} is {' or '.join(c.status_in)}"
     if isinstance(c, ConventionCondition):
@@ -102,9 +114,19 @@ def _schedule(rule: Rule) -> str:
     s = rule.schedule
     if isinstance(s, Chain):
         return "recurring: each interval starts on the date the previous one was met or closed"
+    if isinstance(s, PerEvent):
+        return f"one per {s.event.describe()} event, anchored on its date"
     if isinstance(s, Windows):
+        source = (
+            f"`{s.windows_convention}`"
+            if s.windows_convention
+            else ", ".join(
+                f"{w.name} ({w.start_day:02d}/{w.start_month:02d}-{w.end_day:02d}/{w.end_month:02d})"
+                for w in s.windows
+            )
+        )
         return (
-            f"one per `{s.windows_convention}` window starting after "
+            f"one per {source} window starting after "
             f"{describe_date(s.starting_after)}, due at the window's end (at least {s.min_count} "
             "event in the window)"
         )
@@ -165,7 +187,7 @@ def _rule_markdown(rule: Rule) -> list[str]:
             f"or before the due date, {en.after_due} after it"
         )
     if rule.conventions:
-        out.append(f"- **Conventions:** {', '.join(rule.conventions)} (see `docs/decisions/`)")
+        out.append(f"- **Conventions:** {', '.join(rule.conventions)} (see `docs/conventions.md`)")
     if rule.notes:
         out.append(f"- **Notes:** {rule.notes}")
     out.append("")

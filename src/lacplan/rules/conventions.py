@@ -1,6 +1,6 @@
 """``Conventions``: every reading the engine makes where the law is silent or councils differ.
 
-One frozen object; its defaults are the readings documented in ``docs/decisions/`` (conventions
+One frozen object; its defaults are the readings documented in ``docs/conventions.md`` (conventions
 A1-A22 of the legal reference, as amended by the rules issue). Pass another to
 :func:`lacplan.evaluate` to compute under a different reading; the report records which one was
 used. Local *targets* (e.g. first review in 15 working days) are not conventions: they are overlays.
@@ -8,15 +8,18 @@ used. Local *targets* (e.g. first review in 15 working days) are not conventions
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["Conventions", "TermWindow"]
 
 
 class TermWindow(BaseModel):
-    """A yearly window from (month, day) to (month, day), both inclusive, in one calendar year."""
+    """A yearly window from (month, day) to (month, day), both inclusive. A window whose end comes
+    before its start in the calendar (1 Apr to 31 Mar) ends in the following year."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -26,11 +29,20 @@ class TermWindow(BaseModel):
     end_month: int = Field(ge=1, le=12)
     end_day: int = Field(ge=1, le=31)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> TermWindow:
-        if (self.end_month, self.end_day) < (self.start_month, self.start_day):
-            raise ValueError(f"term window {self.name!r} ends before it starts")
-        return self
+    @property
+    def crosses_year(self) -> bool:
+        return (self.end_month, self.end_day) < (self.start_month, self.start_day)
+
+    def span(self, year: int) -> tuple[date, date]:
+        """The window starting in ``year``: (first day, last day), clamping 29 Feb to 28 Feb."""
+        end_year = year + 1 if self.crosses_year else year
+        return _day(year, self.start_month, self.start_day), _day(
+            end_year, self.end_month, self.end_day
+        )
+
+
+def _day(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 _DEFAULT_TERMS = (

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from lacplan.calendar import WorkingDayCalendar, age_on, birthday, fmt_date
+from lacplan.calendar import WorkingDayCalendar, add_months, age_on, birthday, fmt_date
 from lacplan.model import Assignment, Case, Event, Period, Placement, assign_events
 from lacplan.offsets import Months, apply_offset, describe_offset
 from lacplan.report import ChildResult, Obligation
-from lacplan.rules.conventions import Conventions
+from lacplan.rules.conventions import Conventions, TermWindow
+from lacplan.rules.facts import DATE_FACTS, looked_after_since
 from lacplan.rules.pack import RulePack
 from lacplan.rules.schema import (
     AgeCondition,
@@ -44,8 +45,10 @@ from lacplan.rules.schema import (
     EventExists,
     EventMatch,
     EventState,
+    LookedAfterFor,
     NotCondition,
     OffsetOption,
+    PerEvent,
     Rule,
     RuleStatusCondition,
     Windows,
@@ -130,6 +133,7 @@ class _Run:
     period_events: _EventIndex = field(default_factory=_EventIndex)
     first_placement_start: date | None = None
     results: dict[str, list[Obligation]] = field(default_factory=dict)
+    facts: dict[str, date | None] = field(default_factory=dict)
 
 
 def _status_of(
@@ -168,6 +172,11 @@ class _Evaluator:
             return scope.placement.start if scope.placement else None
         if ref == "placement.end":
             return scope.end if scope.placement else None
+        if ref.startswith("fact:"):
+            name = ref[5:]
+            if name not in run.facts:
+                run.facts[name] = DATE_FACTS[name](run.case, run.as_of)
+            return run.facts[name]
         rule_id, _, fld = ref[5:].partition(".")
         obs = scope.results.get(rule_id) or run.results.get(rule_id)
         if not obs:
@@ -256,6 +265,12 @@ class _Evaluator:
             if found:
                 local["matched"] = found[-1]  # the latest such event: an exemption relies on it
             return bool(found)
+        if isinstance(c, LookedAfterFor):
+            on = self._ref(c.on, scope, local)
+            if on is None:
+                return False
+            since = looked_after_since(run.case, on, run.as_of)
+            return since is not None and add_months(since, c.months) <= on
         if isinstance(c, RuleStatusCondition):
             prior = scope.results.get(c.rule) or run.results.get(c.rule)
             if not prior:
@@ -568,6 +583,8 @@ class _Evaluator:
         schedule = versions[0].schedule
         if isinstance(schedule, Windows):
             return self._windows(versions, scope, schedule)
+        if isinstance(schedule, PerEvent):
+            return self._per_event(versions, scope, schedule)
         first = self._obligation(versions, scope, 1)
         if first is None:
             return []
@@ -595,27 +612,35 @@ class _Evaluator:
         if after is None:
             return []
         limit = run.as_of if scope.end is None else min(scope.end, run.as_of)
-        terms = getattr(run.conventions, schedule.windows_convention)
+        terms: tuple[TermWindow, ...] = schedule.windows or getattr(
+            run.conventions, schedule.windows_convention or ""
+        )
+        spans = sorted(
+            (*t.span(year), t.name) for year in range(after.year, limit.year + 1) for t in terms
+        )
         out: list[Obligation] = []
-        for year in range(after.year, limit.year + 1):
-            for t in terms:
-                start = date(year, t.start_month, t.start_day)
-                if start <= after or start > limit:
-                    continue
-                end = date(year, t.end_month, t.end_day)
-                ob = self._obligation(versions, scope, 0, window=(start, end, f"{t.name} term"))
+        for start, end, name in spans:
+            if after < start <= limit:
+                ob = self._obligation(
+                    versions, scope, len(out) + 1, window=(start, end, f"{name} window")
+                )
                 if ob is not None:
                     out.append(ob)
-        out.sort(key=lambda o: o.anchor or date.min)
-        return [_with_sequence(o, i) for i, o in enumerate(out, 1)]
+        return out
 
-
-def _with_sequence(o: Obligation, seq: int) -> Obligation:
-    if o.sequence == seq:
-        return o
-    from dataclasses import replace
-
-    return replace(o, sequence=seq)
+    def _per_event(
+        self, versions: Sequence[Rule], scope: _Scope, schedule: PerEvent
+    ) -> list[Obligation]:
+        out: list[Obligation] = []
+        for d, _, ev in self._events(versions[0].scope, scope).matching((schedule.event,)):
+            if scope.hard_end is not None and d > scope.hard_end:
+                break
+            if out and out[-1].anchor == d:
+                continue  # two such events on one day make one obligation
+            ob = self._obligation(versions, scope, len(out) + 1, anchor_override=(d, ev.type))
+            if ob is not None:
+                out.append(ob)
+        return out
 
 
 def _index_events(

@@ -26,6 +26,7 @@ from lacplan import model
 from lacplan.errors import RuleSetError
 from lacplan.model import EVENT_TYPES
 from lacplan.rules.conventions import Conventions
+from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.schema import (
     AgeCondition,
     ConventionCondition,
@@ -109,6 +110,11 @@ class RulePack:
         for node in _walk(r):
             if isinstance(node, DateExpr) and node.rule_ref:
                 self._check_ref(r, node.rule_ref[0], earlier)
+            if isinstance(node, DateExpr) and node.fact and node.fact not in DATE_FACTS:
+                raise RuleSetError(
+                    f"rule {r.id!r} names unknown fact {node.fact!r}"
+                    + _did_you_mean(node.fact, DATE_FACTS)
+                )
             if isinstance(node, DateExpr) and node.minus_months_convention:
                 if node.minus_months_convention not in Conventions.model_fields:
                     raise RuleSetError(

@@ -12,6 +12,8 @@ Date references (``DateExpr.ref``) form a small closed vocabulary, checked when 
 * ``anchor``, ``due``: the obligation being computed;
 * ``period.start``, ``period.first_placement_start``;
 * ``placement.start``, ``placement.end`` (a placement's end, or its period's end);
+* ``fact:<name>``: a named derived fact of the child (``rules/facts.py``: ``birthday_16``,
+  ``birthday_18``, ``leaving_care_eligibility``);
 * ``rule:<id>.due`` / ``rule:<id>.met_on`` / ``rule:<id>.closed_on``: the first obligation of an
   earlier rule in the same placement (for placement-scoped rules) or period. ``closed_on`` is
   ``met_on``, the date of an ending event (such as a consent refusal) that closed it, or the date
@@ -27,6 +29,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lacplan.offsets import Offset
+from lacplan.rules.conventions import TermWindow
 
 __all__ = [
     "STATUSES",
@@ -47,9 +50,11 @@ __all__ = [
     "Exemption",
     "InForce",
     "Instrument",
+    "LookedAfterFor",
     "NotCondition",
     "OffsetOption",
     "Once",
+    "PerEvent",
     "Rule",
     "RuleStatusCondition",
     "Satisfaction",
@@ -94,6 +99,7 @@ _FIXED_REFS = frozenset(
     }
 )
 _RULE_REF = re.compile(r"^rule:(?P<rule>[a-z0-9][a-z0-9-]*)\.(?P<field>due|met_on|closed_on)$")
+_FACT_REF = re.compile(r"^fact:(?P<fact>[a-z0-9_]+)$")
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -179,10 +185,10 @@ class DateExpr(_Frozen):
     @field_validator("ref")
     @classmethod
     def _known_ref(cls, v: str) -> str:
-        if v not in _FIXED_REFS and not _RULE_REF.match(v):
+        if v not in _FIXED_REFS and not _RULE_REF.match(v) and not _FACT_REF.match(v):
             raise ValueError(
-                f"unknown date reference {v!r}; expected one of {sorted(_FIXED_REFS)} "
-                "or 'rule:<id>.due|met_on|closed_on'"
+                f"unknown date reference {v!r}; expected one of {sorted(_FIXED_REFS)}, "
+                "'rule:<id>.due|met_on|closed_on' or 'fact:<name>'"
             )
         return v
 
@@ -191,6 +197,12 @@ class DateExpr(_Frozen):
         """``(rule_id, field)`` for ``rule:`` references, else ``None``."""
         m = _RULE_REF.match(self.ref)
         return (m["rule"], m["field"]) if m else None
+
+    @property
+    def fact(self) -> str | None:
+        """The fact name of ``fact:`` references (see ``rules/facts.py``), else ``None``."""
+        m = _FACT_REF.match(self.ref)
+        return m["fact"] if m else None
 
 
 class EventMatch(_Frozen):
@@ -268,6 +280,15 @@ class EventExists(_Frozen):
     before: DateExpr
 
 
+class LookedAfterFor(_Frozen):
+    """The child has been looked after continuously (one period of care) for at least ``months``
+    calendar months on the date ``on`` (e.g. 12 months at 31 March for the SDQ return)."""
+
+    kind: Literal["looked_after_for"] = "looked_after_for"
+    on: str = "due"
+    months: int
+
+
 class RuleStatusCondition(_Frozen):
     """The first obligation of an earlier rule in the same period has one of these statuses."""
 
@@ -298,6 +319,7 @@ Condition = Annotated[
     | DateOnOrAfter
     | EventState
     | EventExists
+    | LookedAfterFor
     | RuleStatusCondition
     | ConventionCondition
     | NotCondition,
@@ -381,17 +403,34 @@ class Chain(_Frozen):
 
 
 class Windows(_Frozen):
-    """One obligation per calendar window (from a ``Conventions`` field, e.g. school terms),
-    for each window that starts after ``starting_after`` while the scope is open; due at the
-    window's end and satisfied by ``min_count`` events inside it."""
+    """One obligation per yearly window, for each window that starts after ``starting_after``
+    while the scope is open; due at the window's end and satisfied by ``min_count`` events
+    inside it. The windows come from a ``Conventions`` field (``windows_convention``, e.g. school
+    terms) or are declared inline (``windows``, e.g. a year ending 31 March)."""
 
     kind: Literal["windows"] = "windows"
-    windows_convention: str
+    windows_convention: str | None = None
+    windows: tuple[TermWindow, ...] = ()
     starting_after: DateExpr
-    min_count: int = 1
+    min_count: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Windows:
+        if (self.windows_convention is None) == (not self.windows):
+            raise ValueError("give exactly one of windows_convention and windows")
+        return self
 
 
-Schedule = Annotated[Once | Chain | Windows, Field(discriminator="kind")]
+class PerEvent(_Frozen):
+    """One obligation per event matching ``event`` in the scope (dated on or before ``as_of``),
+    anchored on the event's date: for duties tied to each occurrence of something, such as a
+    consultation due 20 working days before each review meeting."""
+
+    kind: Literal["per_event"] = "per_event"
+    event: EventMatch
+
+
+Schedule = Annotated[Once | Chain | Windows | PerEvent, Field(discriminator="kind")]
 
 
 class Rule(_Frozen):

@@ -3,7 +3,7 @@ and the statutory guidance that times the health and education duties.
 
 One block per duty, the regulation's words beside the data. Citation statuses follow
 ``shared/reference/legal-timescales.md``: ``P`` primary text read, ``S`` secondary sources only,
-``UNVERIFIED`` not confirmed. Conventions (A-codes) are described in ``docs/decisions/``.
+``UNVERIFIED`` not confirmed. Conventions (A-codes) are described in ``docs/conventions.md``.
 """
 
 from __future__ import annotations
