@@ -120,9 +120,9 @@ def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
     counts = report.status_counts()
     if counts:
         summary = ", ".join(f"{counts[s]} {s}" for s in _STATUS_MARK if s in counts)
-        out.write(f"\n{len(report.children)} children evaluated: {summary}\n")
+        out.write(f"\n{_children(len(report.children))} evaluated: {summary}\n")
     else:
-        out.write(f"\n{len(report.children)} children evaluated\n")
+        out.write(f"\n{_children(len(report.children))} evaluated\n")
     if report.errors:
         out.write(f"{len(report.errors)} records rejected:\n")
         for e in report.errors:
@@ -134,3 +134,7 @@ def write_error_line(error: RecordError, out: TextIO) -> None:
     who = f" (child {error.child_id})" if error.child_id else ""
     for p in error.problems:
         out.write(f"  {error.file}:{error.line}{who}: {p.field}: {p.code}: {p.message}\n")
+
+
+def _children(n: int) -> str:
+    return f"{n} child" if n == 1 else f"{n} children"

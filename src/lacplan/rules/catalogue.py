@@ -121,7 +121,7 @@ def _schedule(rule: Rule) -> str:
             f"`{s.windows_convention}`"
             if s.windows_convention
             else ", ".join(
-                f"{w.name} ({w.start_day:02d}/{w.start_month:02d}-{w.end_day:02d}/{w.end_month:02d})"
+                f"{w.name} ({w.start_day}/{w.start_month} to {w.end_day}/{w.end_month})"
                 for w in s.windows
             )
         )
