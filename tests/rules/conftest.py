@@ -45,7 +45,9 @@ def d(value: DateLike) -> date | None:
     return date.fromisoformat(value)
 
 
-def placement(placement_id: str, start: str, end: str | None = None, **fields: Any) -> dict[str, Any]:
+def placement(
+    placement_id: str, start: str, end: str | None = None, **fields: Any
+) -> dict[str, Any]:
     """A placement record (``emergency``, ``intended_until_18``, ``end_reason``... as keywords)."""
     return {"placement_id": placement_id, "start": start, "end": end, **fields}
 
@@ -57,9 +59,10 @@ def period(
     end: str | None = None,
     entry: str = "planned",
     period_id: str | None = None,
+    pid: str = "PL1",
 ) -> dict[str, Any]:
-    """A period of care; by default one placement ``PL1`` spanning the whole period."""
-    pls = [dict(p) for p in placements] if placements is not None else [placement("PL1", start)]
+    """A period of care; by default one placement ``pid`` spanning the whole period."""
+    pls = [dict(p) for p in placements] if placements is not None else [placement(pid, start)]
     out: dict[str, Any] = {"start": start, "end": end, "entry": entry, "placements": pls}
     if period_id is not None:
         out["period_id"] = period_id

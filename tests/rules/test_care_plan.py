@@ -75,13 +75,19 @@ def test_emergency_entry_over_easter(plan: str, status: str, days_late: int | No
     # (Easter Monday).
     c = case(DOB, [period("2024-03-22", entry="emergency")], [ev("care_plan", plan)])
     o = ob(run(c, "2024-05-01"), "care-plan")
-    expect(o, status=status, due="2024-04-09", met_on=plan, days_late=days_late, anchor="2024-03-22")
+    expect(
+        o, status=status, due="2024-04-09", met_on=plan, days_late=days_late, anchor="2024-03-22"
+    )
     mentions(o, "Good Friday", "Easter Monday", "10 working days")
 
 
 @pytest.mark.parametrize(
     ("as_of", "status", "days_late"),
-    [("2025-01-07", "pending", None), ("2025-01-08", "pending", None), ("2025-01-10", "overdue", 2)],
+    [
+        ("2025-01-07", "pending", None),
+        ("2025-01-08", "pending", None),
+        ("2025-01-10", "overdue", 2),
+    ],
 )
 def test_emergency_entry_on_a_saturday_before_christmas(
     as_of: str, status: str, days_late: int | None
@@ -111,7 +117,9 @@ def test_emergency_entry_christmas_2020_with_boxing_day_substitute() -> None:
         ("2024-04-20", "missed", None),
     ],
 )
-def test_emergency_entry_period_ended_without_a_plan(end: str, status: str, reason: str | None) -> None:
+def test_emergency_entry_period_ended_without_a_plan(
+    end: str, status: str, reason: str | None
+) -> None:
     # Due Tue 9 Apr 2024 (Fri 22 Mar + 10 WD, skipping Good Friday and Easter Monday).
     c = case(DOB, [period("2024-03-22", end=end, entry="emergency")])
     o = ob(run(c, "2024-05-01"), "care-plan")

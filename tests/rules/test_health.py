@@ -102,8 +102,12 @@ def test_consent_refused_after_the_due_date() -> None:
 
 def test_refusal_after_an_assessment_changes_nothing() -> None:
     events = [ev("health_assessment", "2024-03-20"), ev("health_consent_refused", "2024-03-25")]
-    expect(ob(run(_case(events), "2024-05-01"), "health-initial"), status="met_on_time", due=DUE,
-           met_on="2024-03-20")
+    expect(
+        ob(run(_case(events), "2024-05-01"), "health-initial"),
+        status="met_on_time",
+        due=DUE,
+        met_on="2024-03-20",
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,9 +118,15 @@ def test_refusal_after_an_assessment_changes_nothing() -> None:
         ("2024-04-20", "missed", None),
     ],
 )
-def test_initial_assessment_when_the_period_ended(end: str, status: str, reason: str | None) -> None:
-    expect(ob(run(_case([], end=end), "2024-05-01"), "health-initial"), status=status, due=DUE,
-           reason=reason)
+def test_initial_assessment_when_the_period_ended(
+    end: str, status: str, reason: str | None
+) -> None:
+    expect(
+        ob(run(_case([], end=end), "2024-05-01"), "health-initial"),
+        status=status,
+        due=DUE,
+        reason=reason,
+    )
 
 
 # ----------------------------------------------------------------------------- health-review
@@ -126,18 +136,30 @@ def test_yearly_reviews_for_a_child_of_five_or_over() -> None:
     chain = obs(r, "health-review")
     assert len(chain) == 2
     # Aged 9 on Wed 20 Mar 2024: + 12 months = Thu 20 Mar 2025.
-    expect(chain[0], status="met_on_time", due="2025-03-20", met_on="2025-03-01",
-           anchor="2024-03-20")
+    expect(
+        chain[0], status="met_on_time", due="2025-03-20", met_on="2025-03-01", anchor="2024-03-20"
+    )
     assert chain[0].key == "C1:1:-:health-review:2024-03-20"
     assert chain[0].citation == "SI 2010/959 reg 7"
     # Restarts from the actual (early) assessment: Sat 1 Mar 2025 + 12 months.
     expect(chain[1], status="pending", due="2026-03-01", anchor="2025-03-01")
 
 
+def test_late_review_assessment_restarts_the_clock() -> None:
+    # Due Thu 20 Mar 2025, held Tue 1 Apr 2025 (12 days late): next due Wed 1 Apr 2026.
+    events = [ev("health_assessment", "2024-03-20"), ev("health_assessment", "2025-04-01")]
+    chain = obs(run(_case(events), "2025-06-01"), "health-review")
+    assert len(chain) == 2
+    expect(chain[0], status="met_late", due="2025-03-20", met_on="2025-04-01", days_late=12)
+    expect(chain[1], status="pending", due="2026-04-01", anchor="2025-04-01")
+    assert chain[1].key == "C1:1:-:health-review:2025-04-01"
+
+
 def test_late_initial_assessment_moves_the_first_review_assessment() -> None:
     r = run(_case([ev("health_assessment", "2024-04-10")]), "2025-04-11")
-    expect(ob(r, "health-review"), status="overdue", due="2025-04-10", days_late=1,
-           anchor="2024-04-10")
+    expect(
+        ob(r, "health-review"), status="overdue", due="2025-04-10", days_late=1, anchor="2024-04-10"
+    )
 
 
 def test_no_initial_assessment_means_no_review_assessment() -> None:
@@ -176,7 +198,9 @@ def test_fixed_days_convention_for_health_reviews() -> None:
     # Under 5 (born 15 Jun 2019): 15 Mar 2024 + 183 days = Sat 14 Sep 2024 (16+30+31+30+31+31+14).
     # Then 5: 10 Sep 2024 + 365 days = Wed 10 Sep 2025 (no 29 February in between).
     events = [ev("health_assessment", "2024-03-15"), ev("health_assessment", "2024-09-10")]
-    r = run(_case(events, dob="2019-06-15"), "2024-12-01", Conventions(month_arithmetic="fixed_days"))
+    r = run(
+        _case(events, dob="2019-06-15"), "2024-12-01", Conventions(month_arithmetic="fixed_days")
+    )
     chain = obs(r, "health-review")
     expect(chain[0], status="met_on_time", due="2024-09-14", met_on="2024-09-10")
     expect(chain[1], status="pending", due="2025-09-10")
@@ -199,14 +223,20 @@ def test_consent_refused_for_a_review_assessment(
     r = run(_case(events), "2025-06-01")
     chain = obs(r, "health-review")
     assert len(chain) == 2
-    expect(chain[0], status=status, due="2025-03-20", met_on=met_on, days_late=days_late,
-           reason="consent_refused")
+    expect(
+        chain[0],
+        status=status,
+        due="2025-03-20",
+        met_on=met_on,
+        days_late=days_late,
+        reason="consent_refused",
+    )
     expect(chain[1], status="pending", due=next_due, anchor=refused)
 
 
 def test_refusal_under_five_restarts_six_monthly() -> None:
-    # Born 15 Jun 2019; initial 15 Mar 2024 -> review due 15 Sep 2024; refusal Mon 1 Jul 2024 at
-    # 5 -> next due 1 Jul 2025. A refusal at 4 (Mon 3 Jun 2024) -> next due Tue 3 Dec 2024.
+    # Born 15 Jun 2019; initial 15 Mar 2024 (aged 4) -> review due Sun 15 Sep 2024. Refused on
+    # Mon 3 Jun 2024, still aged 4: next due 6 months later, Tue 3 Dec 2024.
     events = [ev("health_assessment", "2024-03-15"), ev("health_consent_refused", "2024-06-03")]
     chain = obs(run(_case(events, dob="2019-06-15"), "2024-07-01"), "health-review")
     assert len(chain) == 2
@@ -276,3 +306,13 @@ def test_convention_cycle_from_the_pre_placement_assessment() -> None:
     r = run(_case([PRE, ev("review", "2024-03-28")]), "2024-06-01", conv)
     assert ob(r, "health-initial").status == "exempt"
     expect(ob(r, "health-review"), status="pending", due="2025-02-01", anchor="2024-02-01")
+
+
+def test_assessment_convention_changes_nothing_without_an_exemption() -> None:
+    conv = Conventions(health_cycle_after_pre_placement="assessment")
+    r = run(
+        _case([ev("health_assessment", "2024-03-20"), ev("review", "2024-03-28")]),
+        "2024-06-01",
+        conv,
+    )
+    expect(ob(r, "health-review"), status="pending", due="2025-03-20", anchor="2024-03-20")

@@ -40,8 +40,13 @@ def test_planned_entry_pep_made_before_the_start() -> None:
     [("2024-09-02", "met_on_time", None), ("2024-09-03", "met_late", 1)],
 )
 def test_planned_entry_pep_dates(made: str, status: str, days_late: int | None) -> None:
-    expect(ob(run(_case([ev("pep", made)]), "2024-10-01"), "pep-initial"), status=status,
-           due=START, met_on=made, days_late=days_late)
+    expect(
+        ob(run(_case([ev("pep", made)]), "2024-10-01"), "pep-initial"),
+        status=status,
+        due=START,
+        met_on=made,
+        days_late=days_late,
+    )
 
 
 @pytest.mark.parametrize(
@@ -57,8 +62,14 @@ def test_emergency_entry_over_christmas() -> None:
     # (Boxing Day substitute) and Fri 1 Jan 2021 (New Year's Day).
     c = _case([ev("pep", "2021-01-07")], dob="2012-04-02", start="2020-12-18", entry="emergency")
     o = ob(run(c, "2021-02-01"), "pep-initial")
-    expect(o, status="met_late", due="2021-01-06", met_on="2021-01-07", days_late=1,
-           anchor="2020-12-18")
+    expect(
+        o,
+        status="met_late",
+        due="2021-01-06",
+        met_on="2021-01-07",
+        days_late=1,
+        anchor="2020-12-18",
+    )
     mentions(o, "Christmas Day", "Mon 28 Dec 2020", "New Year's Day")
 
 
@@ -81,8 +92,9 @@ def test_emergency_entry_period_ended(end: str, status: str, reason: str | None)
     ],
 )
 def test_default_pep_ages_on_the_due_date(dob: str, status: str, reason: str | None) -> None:
-    expect(ob(run(_case([], dob=dob), START), "pep-initial"), status=status, due=START,
-           reason=reason)
+    expect(
+        ob(run(_case([], dob=dob), START), "pep-initial"), status=status, due=START, reason=reason
+    )
 
 
 @pytest.mark.parametrize(
@@ -122,10 +134,14 @@ def test_one_review_per_term_after_the_initial_pep() -> None:
     r = run(_case(events), "2025-05-01")
     terms = obs(r, "pep-review")
     assert [o.sequence for o in terms] == [1, 2]
-    expect(terms[0], status="met_on_time", due="2025-03-31", met_on="2025-03-31",
-           anchor="2025-01-01")
+    expect(
+        terms[0], status="met_on_time", due="2025-03-31", met_on="2025-03-31", anchor="2025-01-01"
+    )
     expect(terms[1], status="pending", due="2025-07-31", anchor="2025-04-01")
-    assert [o.key for o in terms] == ["C1:1:-:pep-review:2025-01-01", "C1:1:-:pep-review:2025-04-01"]
+    assert [o.key for o in terms] == [
+        "C1:1:-:pep-review:2025-01-01",
+        "C1:1:-:pep-review:2025-04-01",
+    ]
     assert all(o.citation.startswith("DfE 2018") for o in terms)
 
 

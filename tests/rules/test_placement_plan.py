@@ -19,7 +19,10 @@ from .conftest import case, ev, expect, mentions, ob, obs, period, placement, ru
 DOB = "2012-04-02"
 RULES = ("placement-plan", "placement-notification")
 EVENT = {"placement-plan": "placement_plan", "placement-notification": "placement_notification"}
-CITATION = {"placement-plan": "SI 2010/959 reg 9(2)", "placement-notification": "SI 2010/959 reg 13(1)"}
+CITATION = {
+    "placement-plan": "SI 2010/959 reg 9(2)",
+    "placement-notification": "SI 2010/959 reg 13(1)",
+}
 
 
 @pytest.mark.parametrize("rule", RULES)
@@ -98,14 +101,23 @@ def test_move_to_an_emergency_placement_over_the_coronation() -> None:
         ],
     )
     r = run(c, "2023-06-01")
-    expect(ob(r, "placement-plan", placement="PL1"), status="met_on_time", due="2023-03-01",
-           met_on="2023-03-01")
+    expect(
+        ob(r, "placement-plan", placement="PL1"),
+        status="met_on_time",
+        due="2023-03-01",
+        met_on="2023-03-01",
+    )
     plan = ob(r, "placement-plan", placement="PL2")
     expect(plan, status="met_on_time", due="2023-05-12", met_on="2023-05-12", anchor="2023-05-04")
     mentions(plan, "Mon 8 May 2023", "Coronation")
     assert plan.key == "C1:1:PL2:placement-plan:2023-05-04"
-    expect(ob(r, "placement-notification", placement="PL2"), status="met_late", due="2023-05-12",
-           met_on="2023-05-15", days_late=3)
+    expect(
+        ob(r, "placement-notification", placement="PL2"),
+        status="met_late",
+        due="2023-05-12",
+        met_on="2023-05-15",
+        days_late=3,
+    )
     # PL1's notification was never made: due on its start, placement ended on Thu 4 May 2023.
     expect(ob(r, "placement-notification", placement="PL1"), status="missed", due="2023-03-01")
 
@@ -126,10 +138,35 @@ def test_later_placement_of_an_emergency_entry_is_planned_by_default() -> None:
         [ev("placement_plan", "2020-12-29"), ev("placement_plan", "2021-02-02")],
     )
     r = run(c, "2021-03-01")
-    expect(ob(r, "placement-plan", placement="PL1"), status="met_on_time", due="2020-12-29",
-           met_on="2020-12-29")
-    expect(ob(r, "placement-plan", placement="PL2"), status="met_late", due="2021-02-01",
-           met_on="2021-02-02", days_late=1)
+    expect(
+        ob(r, "placement-plan", placement="PL1"),
+        status="met_on_time",
+        due="2020-12-29",
+        met_on="2020-12-29",
+    )
+    expect(
+        ob(r, "placement-plan", placement="PL2"),
+        status="met_late",
+        due="2021-02-01",
+        met_on="2021-02-02",
+        days_late=1,
+    )
+
+
+def test_emergency_entry_with_a_first_placement_marked_planned() -> None:
+    # The placement's own flag decides the placement plan; the care plan follows the entry.
+    # Fri 22 Mar 2024 + 10 WD = Tue 9 Apr 2024 (skips Good Friday 29 Mar, Easter Monday 1 Apr).
+    c = case(
+        DOB,
+        [
+            period(
+                "2024-03-22", [placement("PL1", "2024-03-22", emergency=False)], entry="emergency"
+            )
+        ],
+    )
+    r = run(c, "2024-03-25")
+    expect(ob(r, "placement-plan"), status="overdue", due="2024-03-22", days_late=3)
+    expect(ob(r, "care-plan"), status="pending", due="2024-04-09")
 
 
 def test_plan_for_the_next_placement_made_before_the_move() -> None:
@@ -151,12 +188,24 @@ def test_plan_for_the_next_placement_made_before_the_move() -> None:
         ],
     )
     r = run(c, "2024-07-01")
-    expect(ob(r, "placement-plan", placement="PL2"), status="met_on_time", due="2024-06-03",
-           met_on="2024-05-31")
-    expect(ob(r, "placement-notification", placement="PL2"), status="met_on_time",
-           due="2024-06-03", met_on="2024-06-03")
-    expect(ob(r, "placement-plan", placement="PL1"), status="met_on_time", due="2024-03-04",
-           met_on="2024-03-04")
+    expect(
+        ob(r, "placement-plan", placement="PL2"),
+        status="met_on_time",
+        due="2024-06-03",
+        met_on="2024-05-31",
+    )
+    expect(
+        ob(r, "placement-notification", placement="PL2"),
+        status="met_on_time",
+        due="2024-06-03",
+        met_on="2024-06-03",
+    )
+    expect(
+        ob(r, "placement-plan", placement="PL1"),
+        status="met_on_time",
+        due="2024-03-04",
+        met_on="2024-03-04",
+    )
 
 
 def test_one_placements_plan_does_not_count_for_the_next() -> None:
@@ -172,8 +221,9 @@ def test_one_placements_plan_does_not_count_for_the_next() -> None:
     )
     r = run(c, "2024-06-10")
     assert [o.placement_id for o in obs(r, "placement-plan")] == ["PL1", "PL2"]
-    expect(ob(r, "placement-plan", placement="PL2"), status="overdue", due="2024-06-03",
-           days_late=7)
+    expect(
+        ob(r, "placement-plan", placement="PL2"), status="overdue", due="2024-06-03", days_late=7
+    )
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,9 @@ def test_window_start_uses_the_month_end_rule(review: str, status: str, met_on: 
 
 
 def test_several_reviews_in_the_window() -> None:
-    r = run(_move("2024-06-03", [ev("review", "2024-03-20"), ev("review", "2024-05-20")]), "2024-07-01")
+    r = run(
+        _move("2024-06-03", [ev("review", "2024-03-20"), ev("review", "2024-05-20")]), "2024-07-01"
+    )
     o = ob(r, "review-before-move")
     # The issue does not say which review is reported; either is in the window.
     assert (o.status, o.days_late, o.reason) == ("met_on_time", None, None)

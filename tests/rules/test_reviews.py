@@ -45,7 +45,9 @@ def _one_period(start: str, events: list[dict[str, Any]], **kw: Any) -> Any:
 
 # ------------------------------------------------------------------------------ review-first
 @pytest.mark.parametrize(("start", "due", "named"), HOLIDAY_STARTS)
-def test_first_review_on_the_due_date_is_on_time(start: str, due: str, named: tuple[str, ...]) -> None:
+def test_first_review_on_the_due_date_is_on_time(
+    start: str, due: str, named: tuple[str, ...]
+) -> None:
     c = _one_period(start, [ev("review", due)], entry="emergency")
     o = ob(run(c, "2024-12-31"), "review-first")
     expect(o, status="met_on_time", due=due, met_on=due, anchor=start)
@@ -75,7 +77,11 @@ def test_first_review_late(start: str, due: str, held: str, days_late: int) -> N
 
 @pytest.mark.parametrize(
     ("as_of", "status", "days_late"),
-    [("2021-01-19", "pending", None), ("2021-01-20", "pending", None), ("2021-01-21", "overdue", 1)],
+    [
+        ("2021-01-19", "pending", None),
+        ("2021-01-20", "pending", None),
+        ("2021-01-21", "overdue", 1),
+    ],
 )
 def test_first_review_not_held(as_of: str, status: str, days_late: int | None) -> None:
     # Due Wed 20 Jan 2021 (Fri 18 Dec 2020 + 20 WD; skips 25 Dec, 28 Dec 2020 and 1 Jan 2021).
@@ -106,11 +112,19 @@ def test_only_a_cancelled_review_leaves_the_first_review_overdue() -> None:
 
 def test_review_before_the_period_start_does_not_count_but_on_the_start_day_does() -> None:
     before = _one_period("2022-09-05", [ev("review", "2022-09-02")])
-    expect(ob(run(before, "2022-10-05"), "review-first"), status="overdue", due="2022-10-04",
-           days_late=1)
+    expect(
+        ob(run(before, "2022-10-05"), "review-first"),
+        status="overdue",
+        due="2022-10-04",
+        days_late=1,
+    )
     on = _one_period("2022-09-05", [ev("review", "2022-09-05")])
-    expect(ob(run(on, "2022-10-05"), "review-first"), status="met_on_time", due="2022-10-04",
-           met_on="2022-09-05")
+    expect(
+        ob(run(on, "2022-10-05"), "review-first"),
+        status="met_on_time",
+        due="2022-10-04",
+        met_on="2022-09-05",
+    )
 
 
 @pytest.mark.parametrize(
@@ -124,8 +138,7 @@ def test_review_before_the_period_start_does_not_count_but_on_the_start_day_does
 def test_first_review_when_the_period_ended(end: str, status: str, reason: str | None) -> None:
     # Due Tue 4 Oct 2022 (Mon 5 Sep 2022 + 20 WD, skipping Mon 19 Sep, the State Funeral).
     c = _one_period("2022-09-05", [], end=end)
-    expect(ob(run(c, "2022-12-31"), "review-first"), status=status, due="2022-10-04",
-           reason=reason)
+    expect(ob(run(c, "2022-12-31"), "review-first"), status=status, due="2022-10-04", reason=reason)
 
 
 # ----------------------------------------------------------------------------- review-second
@@ -146,8 +159,13 @@ def test_second_review_month_end_rule() -> None:
 
 def test_second_review_one_day_after_the_month_end_due_date_is_late() -> None:
     c = _one_period(JAN_2024, [ev("review", "2024-01-31"), ev("review", "2024-05-01")])
-    expect(ob(run(c, "2024-05-15"), "review-second"), status="met_late", due="2024-04-30",
-           met_on="2024-05-01", days_late=1)
+    expect(
+        ob(run(c, "2024-05-15"), "review-second"),
+        status="met_late",
+        due="2024-04-30",
+        met_on="2024-05-01",
+        days_late=1,
+    )
 
 
 def test_second_review_fixed_days_convention() -> None:
@@ -164,10 +182,16 @@ def test_late_first_review_moves_the_second() -> None:
     # (calendar months; no working-day adjustment).
     c = _one_period(JAN_2024, [ev("review", "2024-02-12"), ev("review", "2024-05-10")])
     r = run(c, "2024-06-01")
-    expect(ob(r, "review-first"), status="met_late", due="2024-02-05", met_on="2024-02-12",
-           days_late=7)
-    expect(ob(r, "review-second"), status="met_on_time", due="2024-05-12", met_on="2024-05-10",
-           anchor="2024-02-12")
+    expect(
+        ob(r, "review-first"), status="met_late", due="2024-02-05", met_on="2024-02-12", days_late=7
+    )
+    expect(
+        ob(r, "review-second"),
+        status="met_on_time",
+        due="2024-05-12",
+        met_on="2024-05-10",
+        anchor="2024-02-12",
+    )
 
 
 def test_a_second_review_on_the_same_day_as_the_first_does_not_count() -> None:
@@ -179,8 +203,9 @@ def test_cancelled_second_review_does_not_count() -> None:
     c = _one_period(
         JAN_2024, [ev("review", "2024-01-31"), ev("review", "2024-04-30", cancelled=True)]
     )
-    expect(ob(run(c, "2024-05-03"), "review-second"), status="overdue", due="2024-04-30",
-           days_late=3)
+    expect(
+        ob(run(c, "2024-05-03"), "review-second"), status="overdue", due="2024-04-30", days_late=3
+    )
 
 
 def test_no_first_review_means_no_second_or_subsequent() -> None:
@@ -196,8 +221,9 @@ def test_no_first_review_means_no_second_or_subsequent() -> None:
 )
 def test_second_review_when_the_period_ended(end: str, status: str, reason: str | None) -> None:
     c = _one_period(JAN_2024, [ev("review", "2024-01-31")], end=end)
-    expect(ob(run(c, "2024-06-01"), "review-second"), status=status, due="2024-04-30",
-           reason=reason)
+    expect(
+        ob(run(c, "2024-06-01"), "review-second"), status=status, due="2024-04-30", reason=reason
+    )
 
 
 # ------------------------------------------------------------------------ review-subsequent
@@ -217,8 +243,9 @@ def test_subsequent_reviews_month_end_and_leap_day() -> None:
     chain = obs(r, "review-subsequent")
     assert [o.sequence for o in chain] == [1, 2]
     # 31 Aug 2023 + 6 months: no 31 February, so Thu 29 Feb 2024 (leap year).
-    expect(chain[0], status="met_on_time", due="2024-02-29", met_on="2024-02-29",
-           anchor="2023-08-31")
+    expect(
+        chain[0], status="met_on_time", due="2024-02-29", met_on="2024-02-29", anchor="2023-08-31"
+    )
     # 29 Feb 2024 + 6 months = Thu 29 Aug 2024; 12 days overdue on Tue 10 Sep 2024.
     expect(chain[1], status="overdue", due="2024-08-29", days_late=12, anchor="2024-02-29")
     assert [o.key for o in chain] == [
@@ -253,8 +280,9 @@ def test_late_and_early_reviews_restart_the_clock() -> None:
     chain = obs(r, "review-subsequent")
     assert len(chain) == 3
     expect(chain[0], status="met_late", due="2024-04-02", met_on="2024-04-15", days_late=13)
-    expect(chain[1], status="met_on_time", due="2024-10-15", met_on="2024-08-01",
-           anchor="2024-04-15")
+    expect(
+        chain[1], status="met_on_time", due="2024-10-15", met_on="2024-08-01", anchor="2024-04-15"
+    )
     expect(chain[2], status="pending", due="2025-02-01", anchor="2024-08-01")
     # A recurring chain ends with exactly one unmet obligation, the last.
     assert [o.met_on is None for o in chain] == [False, False, True]

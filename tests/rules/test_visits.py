@@ -23,7 +23,7 @@ DOB = "2012-04-02"
 START = "2023-03-01"  # Wed; first anniversary Fri 1 Mar 2024
 
 
-def _case(events: list[dict[str, Any]], start: str = START, **pl: Any) -> Case:
+def _case(events: list[dict[str, Any]], *, start: str = START, **pl: Any) -> Case:
     return case(DOB, [period(start, [placement("PL1", start, **pl)])], events)
 
 
@@ -41,11 +41,20 @@ def test_first_visit_on_day_seven_is_on_time() -> None:
 
 @pytest.mark.parametrize(
     ("visit", "status", "days_late"),
-    [("2023-03-01", "met_on_time", None), ("2023-03-09", "met_late", 1), ("2023-03-20", "met_late", 12)],
+    [
+        ("2023-03-01", "met_on_time", None),
+        ("2023-03-09", "met_late", 1),
+        ("2023-03-20", "met_late", 12),
+    ],
 )
 def test_first_visit_dates(visit: str, status: str, days_late: int | None) -> None:
-    expect(ob(run(_case([_visit(visit)]), "2023-04-01"), "visit-first"), status=status,
-           due="2023-03-08", met_on=visit, days_late=days_late)
+    expect(
+        ob(run(_case([_visit(visit)]), "2023-04-01"), "visit-first"),
+        status=status,
+        due="2023-03-08",
+        met_on=visit,
+        days_late=days_late,
+    )
 
 
 def test_supervising_social_worker_visits_never_count() -> None:
@@ -77,8 +86,13 @@ def test_first_visit_when_the_placement_ended(
     )
     r = run(c, "2023-04-01")
     expect(ob(r, "visit-first", placement="PL1"), status=status, due="2023-03-08", reason=reason)
-    expect(ob(r, "visit-first", placement="PL2"), status="met_on_time", due=pl2_due, met_on=end,
-           anchor=end)
+    expect(
+        ob(r, "visit-first", placement="PL2"),
+        status="met_on_time",
+        due=pl2_due,
+        met_on=end,
+        anchor=end,
+    )
 
 
 # ------------------------------------------------------------------------------------ visit
@@ -92,8 +106,9 @@ def test_six_weekly_in_the_first_year() -> None:
     r = run(_case(events), "2023-07-20")
     chain = obs(r, "visit", placement="PL1")
     assert [o.sequence for o in chain] == [1, 2, 3]
-    expect(chain[0], status="met_on_time", due="2023-04-19", met_on="2023-04-19",
-           anchor="2023-03-08")
+    expect(
+        chain[0], status="met_on_time", due="2023-04-19", met_on="2023-04-19", anchor="2023-03-08"
+    )
     expect(chain[1], status="met_late", due="2023-05-31", met_on="2023-06-05", days_late=5)
     # #3: 5 Jun + 42 = Mon 17 Jul 2023; 3 days overdue on Thu 20 Jul.
     expect(chain[2], status="overdue", due="2023-07-17", days_late=3, anchor="2023-06-05")
@@ -130,7 +145,9 @@ def test_intended_until_18_after_the_first_year() -> None:
         (False, "2024-04-12", "SI 2010/959 reg 28(2)(c)(ii)"),  # 1 Mar 2024 + 42 days
     ],
 )
-def test_interval_starting_on_the_first_anniversary(intended: bool, due: str, citation: str) -> None:
+def test_interval_starting_on_the_first_anniversary(
+    intended: bool, due: str, citation: str
+) -> None:
     events = [_visit("2023-03-08"), _visit("2024-03-01")]
     chain = obs(run(_case(events, intended_until_18=intended), "2024-03-15"), "visit")
     assert len(chain) == 2
@@ -139,8 +156,13 @@ def test_interval_starting_on_the_first_anniversary(intended: bool, due: str, ci
 
 
 # Long-term foster placement intended to last until 18 (from Wed 1 Mar 2023).
-LTF = {"intended_until_18": True, "long_term_foster": True}
-LTF_VISITS = [_visit("2023-03-08"), _visit("2024-03-01"), _visit("2024-04-01"), _visit("2024-07-01")]
+LTF: dict[str, Any] = {"intended_until_18": True, "long_term_foster": True}
+LTF_VISITS = [
+    _visit("2023-03-08"),
+    _visit("2024-03-01"),
+    _visit("2024-04-01"),
+    _visit("2024-07-01"),
+]
 
 
 def test_long_term_foster_with_the_childs_agreement() -> None:
@@ -162,6 +184,16 @@ def test_agreement_dated_on_the_interval_start_counts() -> None:
     events = [*LTF_VISITS, ev("reduced_visits_agreed", "2024-04-01")]  # agreed_by child (default)
     chain = obs(run(_case(events, **LTF), "2024-08-01"), "visit")
     expect(chain[2], status="met_on_time", due="2024-10-01", met_on="2024-07-01")
+
+
+def test_agreement_made_in_the_first_year_applies_from_the_anniversary() -> None:
+    events = [*LTF_VISITS, ev("reduced_visits_agreed", "2023-06-01", agreed_by="child")]
+    chain = obs(run(_case(events, **LTF), "2024-08-01"), "visit")
+    assert len(chain) == 4
+    # #2 starts on the anniversary Fri 1 Mar 2024, agreement already given: 6 months.
+    expect(chain[1], status="met_on_time", due="2024-09-01", met_on="2024-04-01")
+    expect(chain[2], status="met_on_time", due="2024-10-01", met_on="2024-07-01")
+    expect(chain[3], status="pending", due="2025-01-01")
 
 
 def test_agreement_by_the_agency_does_not_count() -> None:
@@ -227,8 +259,13 @@ def test_each_placement_restarts_the_visits() -> None:
     pl1 = obs(r, "visit", placement="PL1")
     assert len(pl1) == 1
     expect(pl1[0], status="missed", due="2023-04-19")
-    expect(ob(r, "visit-first", placement="PL2"), status="met_on_time", due="2023-05-08",
-           met_on="2023-05-01", anchor="2023-05-01")
+    expect(
+        ob(r, "visit-first", placement="PL2"),
+        status="met_on_time",
+        due="2023-05-08",
+        met_on="2023-05-01",
+        anchor="2023-05-01",
+    )
     pl2 = obs(r, "visit", placement="PL2")
     assert len(pl2) == 1
     # 1 May 2023 + 42 days = Mon 12 Jun 2023.
