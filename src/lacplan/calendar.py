@@ -115,9 +115,27 @@ class WorkingDayStep:
         return "skipping " + ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = (
+    "",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
 def fmt_date(d: date) -> str:
-    """``Wed 20 Jan 2021``: the date style used in every explanation."""
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    """``Wed 20 Jan 2021``: the date style used in every explanation (locale-independent)."""
+    return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month]} {d.year}"
 
 
 class WorkingDayCalendar:
@@ -369,10 +387,13 @@ def england_and_wales() -> WorkingDayCalendar:
 
 
 # ---------------------------------------------------------------- calendar units
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _months_raw(d: date, n: int) -> tuple[date, bool]:
     total = d.year * 12 + (d.month - 1) + n
     y, m0 = divmod(total, 12)
-    last = _stdlib_calendar.monthrange(y, m0 + 1)[1]
+    last = 29 if m0 == 1 and _stdlib_calendar.isleap(y) else _MONTH_DAYS[m0]
     if d.day > last:
         return date(y, m0 + 1, last), True
     return date(y, m0 + 1, d.day), False

@@ -66,6 +66,8 @@ class _EventIndex:
     """Events by type, each list sorted by (date, input position)."""
 
     by_type: dict[str, _EventList] = field(default_factory=dict)
+    # Memo of `select` results, keyed by the identity of the (long-lived) EventMatch objects.
+    _memo: dict[tuple[int, ...], tuple[_EventList, list[date]]] = field(default_factory=dict)
 
     def add(self, pos: int, event: Event) -> None:
         self.by_type.setdefault(event.type, []).append((event.date, pos, event))
@@ -74,8 +76,12 @@ class _EventIndex:
         for lst in self.by_type.values():
             lst.sort(key=lambda t: (t[0], t[1]))
 
-    def matching(self, matches: Sequence[EventMatch]) -> _EventList:
-        """Events matching any of ``matches``, sorted by (date, position)."""
+    def select(self, matches: Sequence[EventMatch]) -> tuple[_EventList, list[date]]:
+        """Events matching any of ``matches`` sorted by (date, position), and their dates."""
+        key = tuple(map(id, matches))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
         out: _EventList = []
         for m in matches:
             lst = self.by_type.get(m.type)
@@ -87,7 +93,13 @@ class _EventIndex:
                 out.extend(lst)
         if len(matches) > 1:
             out.sort(key=lambda t: (t[0], t[1]))
-        return out
+        result = (out, [t[0] for t in out])
+        self._memo[key] = result
+        return result
+
+    def matching(self, matches: Sequence[EventMatch]) -> _EventList:
+        """Events matching any of ``matches``, sorted by (date, position)."""
+        return self.select(matches)[0]
 
 
 def _fields_match(event: Event, match: EventMatch) -> bool:
@@ -95,6 +107,10 @@ def _fields_match(event: Event, match: EventMatch) -> bool:
 
 
 _MISSING = object()
+# Date references fixed for a scope (not depending on the obligation being computed).
+_SCOPE_REFS = frozenset(
+    {"period.start", "period.first_placement_start", "placement.start", "placement.end"}
+)
 _EMPTY_INDEX = _EventIndex()
 
 
@@ -110,6 +126,7 @@ class _Scope:
     hard_end: date | None  # last date an event may count (end or 18th birthday, ignoring as_of)
     events: _EventIndex
     results: dict[str, list[Obligation]] = field(default_factory=dict)  # placement-scoped rules
+    dates: dict[int, date | None] = field(default_factory=dict)  # memo of scope-level DateExprs
 
 
 class _Timing(NamedTuple):
@@ -189,17 +206,27 @@ class _Evaluator:
         return first.closed_on
 
     def _date(self, expr: DateExpr, scope: _Scope, local: dict[str, date | None]) -> date | None:
+        if expr.offset is None and expr.minus_months_convention is None:
+            return self._ref(expr.ref, scope, local)
+        # Offsets from scope-level dates (e.g. placement start + 12 months) are computed once.
+        fixed = expr.ref in _SCOPE_REFS
+        if fixed and id(expr) in scope.dates:
+            return scope.dates[id(expr)]
         d = self._ref(expr.ref, scope, local)
-        if d is None:
-            return None
+        if d is not None:
+            d = self._shift(expr, d)
+        if fixed:
+            scope.dates[id(expr)] = d
+        return d
+
+    def _shift(self, expr: DateExpr, d: date) -> date:
         run = self.run
         if expr.offset is not None:
             d = apply_offset(d, expr.offset, run.calendar, run.conventions.month_arithmetic)[0]
         if expr.minus_months_convention is not None:
             months = int(getattr(run.conventions, expr.minus_months_convention))
-            d = apply_offset(d, Months(n=-months), run.calendar, run.conventions.month_arithmetic)[
-                0
-            ]
+            back = Months(n=-months)
+            d = apply_offset(d, back, run.calendar, run.conventions.month_arithmetic)[0]
         return d
 
     # ------------------------------------------------------------------ conditions
@@ -246,11 +273,10 @@ class _Evaluator:
             idx = self._events(c.scope, scope)
             latest: tuple[date, int, bool] | None = None
             for match, value in ((c.set, True), (c.clear, False)):
-                for d, pos, _ in idx.matching((match,)):
-                    if d > on:
-                        break
-                    if latest is None or (d, pos) > latest[:2]:
-                        latest = (d, pos, value)
+                found, dates = idx.select((match,))
+                k = bisect_right(dates, on)
+                if k and (latest is None or found[k - 1][:2] > latest[:2]):
+                    latest = (found[k - 1][0], found[k - 1][1], value)
             return latest is not None and latest[2]
         if isinstance(c, EventExists):
             start = self._date(c.start, scope, local)
@@ -457,8 +483,7 @@ class _Evaluator:
             e = self._date(sat.end, scope, local)
             if e is not None and (hi is None or e < hi):
                 hi = e
-        events = idx.matching(sat.events)
-        dates = [t[0] for t in events]
+        events, dates = idx.select(sat.events)
         i = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(dates, lo)
         j = len(dates) if hi is None else bisect_right(dates, hi)
         need = decl.schedule.min_count if isinstance(decl.schedule, Windows) else 1
