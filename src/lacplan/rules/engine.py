@@ -283,14 +283,11 @@ class _Evaluator:
             before = self._date(c.before, scope, local)
             if start is None or before is None:
                 return False
-            found = [
-                d
-                for d, _, _ in self._events(c.scope, scope).matching((c.match,))
-                if start <= d < before
-            ]
-            if found:
-                local["matched"] = found[-1]  # the latest such event: an exemption relies on it
-            return bool(found)
+            _, days = self._events(c.scope, scope).select((c.match,))
+            lo, hi = bisect_left(days, start), bisect_left(days, before)
+            if lo < hi:
+                local["matched"] = days[hi - 1]  # the latest such event: an exemption relies on it
+            return lo < hi
         if isinstance(c, LookedAfterFor):
             on = self._ref(c.on, scope, local)
             if on is None:
