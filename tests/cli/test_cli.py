@@ -1,0 +1,212 @@
+"""The ``lacplan`` command line: formats, exit statuses, and no tracebacks for bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from lacplan.cli import main
+from lacplan.model import case_json_schema
+from lacplan.report import OBLIGATION_FIELDS
+
+EXAMPLE = "docs/examples/case.json"
+
+GOOD = {
+    "child_id": "C1",
+    "date_of_birth": "2012-04-02",
+    "labels": {"team": "T1"},
+    "periods": [
+        {
+            "start": "2020-12-18",
+            "entry": "emergency",
+            "placements": [{"placement_id": "PL1", "start": "2020-12-18"}],
+        }
+    ],
+    "events": [{"type": "review", "date": "2021-01-20"}],
+}
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def mixed_jsonl(tmp_path: Path) -> Path:
+    """Three records: valid, broken JSON, valid but with a bad date."""
+    bad_date = dict(GOOD, child_id="C3", date_of_birth="2012-02-30")
+    path = tmp_path / "cases.jsonl"
+    path.write_text(
+        json.dumps(GOOD) + "\n" + '{"child_id": "C2", \n' + json.dumps(bad_date) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_evaluate_json_document(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "evaluate", EXAMPLE, "--as-of", "2021-03-01")
+    assert code == 0
+    doc = json.loads(out)
+    assert set(doc) >= {
+        "as_of",
+        "rules",
+        "lacplan_version",
+        "conventions",
+        "calendar",
+        "children",
+        "errors",
+    }
+    assert doc["as_of"] == "2021-03-01" and doc["rules"] == "england" and doc["errors"] == []
+    (child,) = doc["children"]
+    assert set(child) == {"child_id", "labels", "obligations", "findings"}
+    first = child["obligations"][0]
+    assert list(first) == list(OBLIGATION_FIELDS)
+    assert doc["calendar"]["provider_version"]
+
+
+def test_rejected_records_exit_1_and_the_rest_are_written(
+    capsys: pytest.CaptureFixture[str], mixed_jsonl: Path
+) -> None:
+    code, out, err = _run(capsys, "evaluate", str(mixed_jsonl), "--as-of", "2021-03-01")
+    assert code == 1
+    doc = json.loads(out)
+    assert [c["child_id"] for c in doc["children"]] == ["C1"]
+    assert [(e["line"], e["problems"][0]["code"]) for e in doc["errors"]] == [
+        (2, "invalid_json"),
+        (3, "invalid_date"),
+    ]
+    assert doc["errors"][1]["child_id"] == "C3"
+    assert "Traceback" not in err and "2012-02-30" not in out + err
+    assert "2 records rejected" in err
+
+
+def test_jsonl_streams_children_and_errors(
+    capsys: pytest.CaptureFixture[str], mixed_jsonl: Path
+) -> None:
+    code, out, _ = _run(
+        capsys, "evaluate", str(mixed_jsonl), "--as-of", "2021-03-01", "--format", "jsonl"
+    )
+    assert code == 1
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines[0]["child_id"] == "C1" and "obligations" in lines[0]
+    assert [line["error"]["line"] for line in lines[1:]] == [2, 3]
+
+
+def test_csv_has_one_row_per_obligation_with_labels(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    src = tmp_path / "one.json"
+    src.write_text(json.dumps(GOOD), encoding="utf-8")
+    out_file = tmp_path / "out.csv"
+    code, _, _ = _run(
+        capsys,
+        "evaluate",
+        str(src),
+        "--as-of",
+        "2021-02-01",
+        "--format",
+        "csv",
+        "-o",
+        str(out_file),
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out_file.read_text(encoding="utf-8"))))
+    assert list(rows[0]) == [*OBLIGATION_FIELDS, "label_team"]
+    review = next(r for r in rows if r["rule"] == "review-first")
+    # 20 WD from Fri 18 Dec 2020 skip 25 Dec, 28 Dec (Boxing Day substitute), 1 Jan: 20 Jan 2021.
+    assert (review["due"], review["status"], review["label_team"]) == (
+        "2021-01-20",
+        "met_on_time",
+        "T1",
+    )
+    assert review["placement_id"] == "" and review["days_late"] == ""
+
+
+def test_table_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        capsys, "evaluate", EXAMPLE, "--as-of", "2021-03-01", "--format", "table", "--explain"
+    )
+    assert code == 0
+    assert "Child 612408" in out and "review-first" in out
+    assert "Christmas Day" in out  # explanations name the skipped bank holidays
+    assert "1 child evaluated" in out
+
+
+def test_fixed_days_month_convention(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "one.json"
+    src.write_text(json.dumps(GOOD), encoding="utf-8")
+    code, out, _ = _run(
+        capsys, "evaluate", str(src), "--as-of", "2021-02-01", "--months", "fixed_days"
+    )
+    assert code == 0
+    doc = json.loads(out)
+    second = next(o for o in doc["children"][0]["obligations"] if o["rule"] == "review-second")
+    # 20 Jan 2021 + 91 days = 21 Apr 2021 (calendar months would give 20 Apr).
+    assert second["due"] == "2021-04-21"
+    assert doc["conventions"]["month_arithmetic"] == "fixed_days"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", "no-such-file.json", "--as-of", "2021-01-01"],
+        ["evaluate", EXAMPLE, "--as-of", "2021-13-01"],
+        ["evaluate", EXAMPLE],
+        ["evaluate", EXAMPLE, "--as-of", "2021-01-01", "--format", "xml"],
+        ["evaluate", EXAMPLE, "--as-of", "2021-01-01", "--rules", "wales"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "error" in err
+
+
+def test_unwritable_output_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluate", EXAMPLE, "--as-of", "2021-01-01", "-o", "/no/such/dir/out.json"])
+    assert exc.value.code == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_demo_runs_on_bundled_cases(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "demo")
+    assert code == 0
+    assert "Child DEMO-001" in out and "3 children evaluated" in out
+
+
+def test_rules_catalogue_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "rules", "--as-of", "2024-01-01")
+    assert code == 0 and "review-first" in out and "SI 2010/959 reg 33(1)" in out
+    code, out, _ = _run(capsys, "rules", "--as-of", "2010-01-01")
+    assert code == 0 and "review-first" not in out  # the 2010 Regulations were not yet in force
+    code, out, _ = _run(capsys, "rules", "--format", "json")
+    assert [d["id"] for d in json.loads(out)["declarations"]][:2] == ["care-plan", "placement-plan"]
+
+
+def test_schema_matches_the_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "schema")
+    assert code == 0 and json.loads(out) == case_json_schema()
+
+
+def test_calendar_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "calendar", "add", "2020-12-18", "20")[1].strip() == "2021-01-20"
+    assert _run(capsys, "calendar", "between", "2020-12-18", "2021-01-20")[1].strip() == "20"
+    assert "State Funeral" in _run(capsys, "calendar", "check", "2022-09-19")[1]
+    out = _run(capsys, "calendar", "explain", "2022-06-01", "5")[1]
+    # 5 WD from Wed 1 Jun 2022 skip Thu 2 and Fri 3 Jun (Jubilee bank holidays): Fri 10 Jun.
+    assert out.startswith("Fri 10 Jun 2022") and "Platinum Jubilee" in out
+
+
+def test_stdin_source(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(GOOD) + "\n"))
+    code, out, _ = _run(capsys, "evaluate", "-", "--as-of", "2021-02-01", "--format", "jsonl")
+    assert code == 0 and json.loads(out)["child_id"] == "C1"
