@@ -71,6 +71,8 @@ class Obligation:
     explanation: str
     closed_on: date | None = field(default=None, compare=False, repr=False)
     """Date the obligation was met or closed by an ending event (internal: restarts chains)."""
+    basis: str = field(default="", compare=False, repr=False)
+    """How the due date was reached from the anchor (internal: quoted by dependent rules)."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ISO dates, keys in :data:`OBLIGATION_FIELDS` order."""

@@ -331,8 +331,15 @@ class _Evaluator:
             if not self._holds(opt.when, scope, local):
                 continue
             d = self._date(opt.date, scope, local)
-            if d is not None:
-                return d, opt.label
+            if d is None:
+                continue
+            rule_ref = opt.date.rule_ref
+            if rule_ref and rule_ref[1] == "due" and opt.date.offset is None:
+                # Carry over how the referenced due date was reached (its skipped holidays).
+                prior = scope.results.get(rule_ref[0]) or self.run.results.get(rule_ref[0])
+                if prior and prior[0].basis:
+                    return d, f"{opt.label}: {prior[0].basis}"
+            return d, opt.label
         return None
 
     def _offset(self, decl: Rule, scope: _Scope, local: dict[str, date | None]) -> OffsetOption:
@@ -522,6 +529,7 @@ class _Evaluator:
     ) -> Obligation:
         anchor, due, due_text, option = timing
         run = self.run
+        basis = ""
         a_date, a_label = anchor
         if option is None and due is not None:
             head = (
@@ -532,14 +540,13 @@ class _Evaluator:
             head = f"No fixed due date ({what}); clock started {fmt_date(a_date)} ({a_label})."
         else:
             assert option is not None and option.offset is not None
-            if option.offset.n == 0:
-                head = f"Due {fmt_date(due)}: on the {a_label} ({fmt_date(a_date)})"
+            if option.offset.n == 0 and due == a_date:
+                head = f"Due {fmt_date(due)}, the {a_label}."
             else:
-                head = (
-                    f"Due {fmt_date(due)}: {describe_offset(option.offset)} after "
-                    f"{fmt_date(a_date)} ({a_label})"
-                )
-            head += f", {due_text}." if due_text else "."
+                basis = f"{describe_offset(option.offset)} after {fmt_date(a_date)} ({a_label})"
+                if due_text:
+                    basis += f", {due_text}"
+                head = f"Due {fmt_date(due)}: {basis}."
             if option.label:
                 head += f" Interval: {option.label}."
         cite = option.citation if option is not None and option.citation else decl.citation
@@ -576,6 +583,7 @@ class _Evaluator:
             citation_url=cite.url,
             explanation=explanation,
             closed_on=closed_on,
+            basis=basis,
         )
 
     # ------------------------------------------------------------------ schedules
