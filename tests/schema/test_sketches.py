@@ -239,6 +239,31 @@ def test_sketches_needing_new_event_types_are_refused_by_the_pack() -> None:
         RulePack("sketch", "0", (CONSULTATION,))
 
 
+def test_pack_refuses_fields_the_case_model_lacks() -> None:
+    # `placed_with_parent` arrives with the placements-with-parents issue.
+    with pytest.raises(RuleSetError, match="a placement has no field 'placed_with_parent'"):
+        _with_versions(VISIT_WITH_PARENT)
+
+
+def test_pack_refuses_unknown_rule_references_with_a_suggestion() -> None:
+    bad = REVIEW_FIRST_1991.model_copy(
+        update={
+            "id": "late-review",
+            "anchor": (AnchorOption(date=DateExpr(ref="rule:review-frist.due"), label="x"),),
+        }
+    )
+    with pytest.raises(RuleSetError, match="did you mean 'review-first'"):
+        _with_versions(bad)
+
+
+def test_pack_refuses_overlapping_versions() -> None:
+    overlapping = REVIEW_FIRST_1991.model_copy(
+        update={"in_force": InForce(start=date(1991, 10, 14), end=date(2012, 1, 1))}
+    )
+    with pytest.raises(RuleSetError, match="overlap in force"):
+        _with_versions(overlapping)
+
+
 def _with_versions(*extra: Rule) -> RulePack:
     """The England pack plus extra declarations inserted after same-id rules."""
     rules = list(RULES)

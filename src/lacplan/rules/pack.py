@@ -29,6 +29,7 @@ from lacplan.rules.conventions import Conventions
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.schema import (
     AgeCondition,
+    AttrCondition,
     ConventionCondition,
     DateExpr,
     EventMatch,
@@ -134,6 +135,16 @@ class RulePack:
                         raise RuleSetError(
                             f"rule {r.id!r}: event type {node.type!r} has no field {k!r}"
                         )
+            elif isinstance(node, AttrCondition):
+                model_cls = model.Period if node.target == "period" else model.Placement
+                allowed_attrs = set(model_cls.model_fields)
+                if node.target != "period":
+                    allowed_attrs.add("ends_in_move")
+                if node.field not in allowed_attrs:
+                    raise RuleSetError(
+                        f"rule {r.id!r}: a {node.target.replace('_', ' ')} has no field "
+                        f"{node.field!r}" + _did_you_mean(node.field, allowed_attrs)
+                    )
             elif isinstance(node, ConventionCondition | Windows | AgeCondition):
                 name = (
                     node.name

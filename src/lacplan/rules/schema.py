@@ -26,7 +26,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lacplan.offsets import Offset
 from lacplan.rules.conventions import TermWindow
@@ -43,6 +43,7 @@ __all__ = [
     "DateBefore",
     "DateExpr",
     "DateOnOrAfter",
+    "DateRef",
     "Ending",
     "EventExists",
     "EventMatch",
@@ -106,6 +107,19 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 class _Frozen(BaseModel):
     model_config = _FROZEN
+
+
+def _known_date_ref(v: str) -> str:
+    if v not in _FIXED_REFS and not _RULE_REF.match(v) and not _FACT_REF.match(v):
+        raise ValueError(
+            f"unknown date reference {v!r}; expected one of {sorted(_FIXED_REFS)}, "
+            "'rule:<id>.due|met_on|closed_on' or 'fact:<name>'"
+        )
+    return v
+
+
+#: A date reference from the vocabulary in the module docstring, checked when a rule is built.
+DateRef = Annotated[str, AfterValidator(_known_date_ref)]
 
 
 # ---------------------------------------------------------------------------- sources
@@ -177,20 +191,10 @@ class InForce(_Frozen):
 class DateExpr(_Frozen):
     """A date reference from the vocabulary in the module docstring, plus an optional offset."""
 
-    ref: str
+    ref: DateRef
     offset: Offset | None = None
     minus_months_convention: str | None = None
     """Name of a ``Conventions`` field holding a number of months to subtract (after ``offset``)."""
-
-    @field_validator("ref")
-    @classmethod
-    def _known_ref(cls, v: str) -> str:
-        if v not in _FIXED_REFS and not _RULE_REF.match(v) and not _FACT_REF.match(v):
-            raise ValueError(
-                f"unknown date reference {v!r}; expected one of {sorted(_FIXED_REFS)}, "
-                "'rule:<id>.due|met_on|closed_on' or 'fact:<name>'"
-            )
-        return v
 
     @property
     def rule_ref(self) -> tuple[str, str] | None:
@@ -237,7 +241,7 @@ class AgeCondition(_Frozen):
     the inclusive range named by a ``Conventions`` field (``range_convention``)."""
 
     kind: Literal["age"] = "age"
-    on: str = "anchor"
+    on: DateRef = "anchor"
     below: int | None = None
     at_least: int | None = None
     range_convention: str | None = None
@@ -247,7 +251,7 @@ class DateBefore(_Frozen):
     """``on`` is strictly before ``limit`` (e.g. the interval starts in the first year)."""
 
     kind: Literal["date_before"] = "date_before"
-    on: str = "anchor"
+    on: DateRef = "anchor"
     limit: DateExpr
 
 
@@ -255,7 +259,7 @@ class DateOnOrAfter(_Frozen):
     """``on`` is on or after a fixed date (e.g. an amendment's commencement)."""
 
     kind: Literal["date_on_or_after"] = "date_on_or_after"
-    on: str = "anchor"
+    on: DateRef = "anchor"
     date: date
 
 
@@ -264,7 +268,7 @@ class EventState(_Frozen):
 
     kind: Literal["event_state"] = "event_state"
     scope: EventScope
-    on: str = "anchor"
+    on: DateRef = "anchor"
     set: EventMatch
     clear: EventMatch
 
@@ -285,7 +289,7 @@ class LookedAfterFor(_Frozen):
     calendar months on the date ``on`` (e.g. 12 months at 31 March for the SDQ return)."""
 
     kind: Literal["looked_after_for"] = "looked_after_for"
-    on: str = "due"
+    on: DateRef = "due"
     months: int
 
 

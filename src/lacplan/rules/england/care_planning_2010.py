@@ -117,6 +117,17 @@ CARE_PLAN = Rule(
 )
 
 # Regulations 9 and 13: placement plan and notification --------------------------------------
+PLACEMENT_START = (AnchorOption(date=_ref("placement.start"), label="placement start"),)
+#: Reg 9(2) and reg 13(1) share a timescale: before the placement, else within 5 working days.
+BEFORE_OR_5_WORKING_DAYS = (
+    OffsetOption(
+        offset=WorkingDays(n=5),
+        when=(EMERGENCY_PLACEMENT,),
+        label="emergency placement: within 5 working days",
+    ),
+    BEFORE_PLACEMENT,
+)
+
 PLACEMENT_PLAN = Rule(
     id="placement-plan",
     title="Placement plan prepared",
@@ -133,15 +144,8 @@ PLACEMENT_PLAN = Rule(
     variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
-    anchor=(AnchorOption(date=_ref("placement.start"), label="placement start"),),
-    offsets=(
-        OffsetOption(
-            offset=WorkingDays(n=5),
-            when=(EMERGENCY_PLACEMENT,),
-            label="emergency placement: within 5 working days",
-        ),
-        BEFORE_PLACEMENT,
-    ),
+    anchor=PLACEMENT_START,
+    offsets=BEFORE_OR_5_WORKING_DAYS,
     satisfied_by=Satisfaction(events=(EventMatch(type="placement_plan"),)),
     conventions=("A1", "A18"),
     notes=(
@@ -167,15 +171,8 @@ PLACEMENT_NOTIFICATION = Rule(
     variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
-    anchor=(AnchorOption(date=_ref("placement.start"), label="placement start"),),
-    offsets=(
-        OffsetOption(
-            offset=WorkingDays(n=5),
-            when=(EMERGENCY_PLACEMENT,),
-            label="emergency placement: within 5 working days",
-        ),
-        BEFORE_PLACEMENT,
-    ),
+    anchor=PLACEMENT_START,
+    offsets=BEFORE_OR_5_WORKING_DAYS,
     satisfied_by=Satisfaction(events=(EventMatch(type="placement_notification"),)),
     conventions=("A1",),
 )
