@@ -6,8 +6,8 @@
   later one closes it as met_late (both with reason consent_refused).
 * health-review: previous assessment + 6 months if the child was under 5 on that date, else + 12
   months, recurring; after an exempt initial assessment the cycle starts from the first review's
-  date (its due date while none is held); a refusal closes the open one and the next falls due one
-  interval after the refusal.
+  date (its due date while none is held); a refusal makes the open one not_required, whenever it
+  comes, and the next falls due one interval after the refusal.
 
 Base case: looked after and placed Mon 4 Mar 2024 (planned). First review due Wed 3 Apr 2024:
 Mon 4 Mar + 20 WD, skipping Fri 29 Mar (Good Friday) and Mon 1 Apr 2024 (Easter Monday).
@@ -212,8 +212,9 @@ def test_fixed_days_convention_for_health_reviews() -> None:
         # On or before the due date Thu 20 Mar 2025: not required; next one year after it.
         ("2025-02-01", "not_required", None, None, "2026-02-01"),
         ("2025-03-20", "not_required", None, None, "2026-03-20"),
-        # After it: met late (closed by the refusal); next one year after the refusal.
-        ("2025-04-01", "met_late", "2025-04-01", 12, "2026-04-01"),
+        # After it: still not required (the issue: "a refusal makes the open one
+        # not_required"); next one year after the refusal.
+        ("2025-04-01", "not_required", None, None, "2026-04-01"),
     ],
 )
 def test_consent_refused_for_a_review_assessment(

@@ -381,15 +381,15 @@ class Exemption(_Frozen):
 class Ending(_Frozen):
     """An event that closes an unmet obligation (a consent refusal, say).
 
-    Dated on or before the due date it gives ``on_or_before_due``; later, ``after_due`` with
-    ``met_on`` = its date. Either way the date becomes the obligation's ``closed_on``, from which a
-    chain restarts.
+    Dated on or before the due date it gives ``on_or_before_due``; later, ``after_due`` (with
+    ``met_on`` = its date when that is ``met_late``). Either way the date becomes the obligation's
+    ``closed_on``, from which a chain restarts.
     """
 
     event: EventMatch
     reason: str
     on_or_before_due: Literal["not_required", "exempt"] = "not_required"
-    after_due: Literal["met_late", "missed"] = "met_late"
+    after_due: Literal["met_late", "missed", "not_required"] = "met_late"
 
 
 class Once(_Frozen):

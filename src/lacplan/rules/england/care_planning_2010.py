@@ -68,6 +68,8 @@ CONSENT_REFUSED = Ending(
     on_or_before_due="not_required",
     after_due="met_late",
 )
+# health-review: "a refusal makes the open one not_required", whenever it comes (the rules issue).
+CONSENT_REFUSED_REVIEW = CONSENT_REFUSED.model_copy(update={"after_due": "not_required"})
 EMERGENCY_ENTRY = AttrCondition(target="period", field="entry", equals="emergency")
 EMERGENCY_PLACEMENT = AttrCondition(target="placement", field="emergency", equals=True)
 #: The variant of every rule here; reg 48 short-break variants come in their own module.
@@ -401,14 +403,14 @@ HEALTH_REVIEW = Rule(
         ),
     ),
     satisfied_by=Satisfaction(events=(EventMatch(type="health_assessment"),)),
-    endings=(CONSENT_REFUSED,),
+    endings=(CONSENT_REFUSED_REVIEW,),
     conventions=("A3", "A5", "A9", "A10"),
     notes=(
         "UNVERIFIED: reg 7 wording. The interval is set by the child's age on the date the "
         "interval starts (A9). When health-initial is exempt the cycle starts from the first "
         "review (the seed's reading, UNVERIFIED) unless `health_cycle_after_pre_placement` is "
-        "`assessment` (A10). A refusal closes the open review (not required if on or before its "
-        "due date, met late after it) and the next falls due one interval after the refusal."
+        "`assessment` (A10). A refusal makes the open review not required (whenever it comes) and "
+        "the next falls due one interval after the refusal."
     ),
 )
 
