@@ -48,6 +48,7 @@ __all__ = [
     "WorkingDayStep",
     "add_days",
     "add_months",
+    "add_months_clamped",
     "add_weeks",
     "age_on",
     "birthday",
@@ -390,7 +391,8 @@ def england_and_wales() -> WorkingDayCalendar:
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _months_raw(d: date, n: int) -> tuple[date, bool]:
+def add_months_clamped(d: date, n: int) -> tuple[date, bool]:
+    """:func:`add_months` and whether it fell back to the month's last day, in one step."""
     total = d.year * 12 + (d.month - 1) + n
     y, m0 = divmod(total, 12)
     last = 29 if m0 == 1 and _stdlib_calendar.isleap(y) else _MONTH_DAYS[m0]
@@ -413,12 +415,12 @@ def add_months(d: date, n: int) -> date:
 
     Always computed from the original date, never chained from a clamped one.
     """
-    return _months_raw(d, n)[0]
+    return add_months_clamped(d, n)[0]
 
 
 def month_end_clamped(d: date, n: int) -> bool:
     """True when ``add_months(d, n)`` had no corresponding date and fell back to the month end."""
-    return _months_raw(d, n)[1]
+    return add_months_clamped(d, n)[1]
 
 
 def add_weeks(d: date, n: int) -> date:

@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
             "--explain", action="store_true", help="table format: print each explanation"
         )
         sp.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="count records on standard error as they are read (default: when it is a "
+            "terminal)",
+        )
+        sp.add_argument(
             "--months",
             choices=("calendar", "fixed_days"),
             default="calendar",
@@ -145,9 +152,28 @@ def _sources(paths: Sequence[str]) -> Iterator[Case | RecordError]:
     return items()
 
 
+def _with_progress(
+    items: Iterator[Case | RecordError], out: TextIO, every: int = 500
+) -> Iterator[Case | RecordError]:
+    """Pass ``items`` through, counting records on ``out`` (a terminal) as they go by."""
+    n = rejected = 0
+    for item in items:
+        n += 1
+        rejected += isinstance(item, RecordError)
+        if n % every == 0:
+            out.write(f"\r{n:,} records read, {rejected:,} rejected")
+            out.flush()
+        yield item
+    if n >= every:
+        out.write(f"\r{n:,} records read, {rejected:,} rejected\n")
+        out.flush()
+
+
 def _run_evaluate(items: Iterator[Case | RecordError], args: argparse.Namespace) -> int:
     from lacplan.evaluate import evaluate, iter_evaluate
 
+    if args.progress or (args.progress is None and sys.stderr.isatty()):
+        items = _with_progress(items, sys.stderr)
     conventions = Conventions(month_arithmetic=args.months)
     rejected = 0
     with _output(args.output) as out:

@@ -16,12 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lacplan.calendar import (
-    WorkingDayCalendar,
-    add_months,
-    fmt_date,
-    month_end_clamped,
-)
+from lacplan.calendar import WorkingDayCalendar, add_months_clamped, fmt_date
 
 __all__ = [
     "FIXED_DAYS_PER_MONTHS",
@@ -111,7 +106,7 @@ def apply_offset(
         days = FIXED_DAYS_PER_MONTHS.get(abs(offset.n), round(abs(offset.n) * 30.4375))
         days = days if offset.n >= 0 else -days
         return anchor + timedelta(days=days), f"counted as {days} days (fixed_days convention)"
-    result = add_months(anchor, offset.n)
-    if month_end_clamped(anchor, offset.n):
+    result, clamped = add_months_clamped(anchor, offset.n)
+    if clamped:
         return result, f"no day {anchor.day} in that month, so its last day (A3)"
     return result, "calendar months, corresponding date (A3)"

@@ -210,3 +210,19 @@ def test_stdin_source(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(GOOD) + "\n"))
     code, out, _ = _run(capsys, "evaluate", "-", "--as-of", "2021-02-01", "--format", "jsonl")
     assert code == 0 and json.loads(out)["child_id"] == "C1"
+
+
+def test_progress_counts_records_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    src = tmp_path / "many.jsonl"
+    src.write_text(
+        "".join(json.dumps(dict(GOOD, child_id=f"C{i}")) + "\n" for i in range(501)) + "{\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(
+        capsys, "evaluate", str(src), "--as-of", "2021-02-01", "--format", "jsonl", "--progress"
+    )
+    assert code == 1
+    assert len(out.splitlines()) == 502
+    assert "502 records read, 1 rejected" in err
