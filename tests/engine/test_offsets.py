@@ -1,0 +1,45 @@
+"""Offsets: each unit applied and described (hand-computed dates)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lacplan.calendar import england_and_wales
+from lacplan.offsets import Days, Months, Weeks, WorkingDays, apply_offset, describe_offset
+
+CAL = england_and_wales()
+
+
+@pytest.mark.parametrize(
+    ("anchor", "offset", "months", "due", "note_has"),
+    [
+        # Fri 18 Dec 2020 + 20 WD skips 25 Dec, 28 Dec (Boxing Day substitute), 1 Jan 2021.
+        (date(2020, 12, 18), WorkingDays(n=20), "calendar", date(2021, 1, 20), "Christmas Day"),
+        # Zero working days from Mon 8 May 2023 (Coronation bank holiday): the next working day.
+        (date(2023, 5, 8), WorkingDays(n=0), "calendar", date(2023, 5, 9), "next working day"),
+        (date(2023, 5, 9), WorkingDays(n=0), "calendar", date(2023, 5, 9), ""),
+        (date(2024, 2, 20), Days(n=7), "calendar", date(2024, 2, 27), ""),
+        (date(2024, 2, 20), Weeks(n=6), "calendar", date(2024, 4, 2), "42 calendar days"),
+        (date(2024, 1, 31), Months(n=3), "calendar", date(2024, 4, 30), "last day"),
+        (date(2024, 1, 15), Months(n=3), "calendar", date(2024, 4, 15), "corresponding date"),
+        # Fixed days: 31 Jan 2024 + 91 days = 1 May 2024; 31 Aug 2023 + 183 days = 1 Mar 2024.
+        (date(2024, 1, 31), Months(n=3), "fixed_days", date(2024, 5, 1), "91 days"),
+        (date(2023, 8, 31), Months(n=6), "fixed_days", date(2024, 3, 1), "183 days"),
+        (date(2024, 6, 30), Months(n=-3), "fixed_days", date(2024, 3, 31), "-91 days"),
+    ],
+)
+def test_apply_offset(
+    anchor: date, offset: WorkingDays | Days | Weeks | Months, months: str, due: date, note_has: str
+) -> None:
+    result, note = apply_offset(anchor, offset, CAL, months)
+    assert result == due
+    assert note_has in note
+
+
+def test_describe_offset() -> None:
+    assert describe_offset(WorkingDays(n=20)) == "20 working days"
+    assert describe_offset(Days(n=1)) == "1 day"
+    assert describe_offset(Weeks(n=6)) == "6 weeks"
+    assert describe_offset(Months(n=1)) == "1 month"
