@@ -16,7 +16,7 @@ from typing import Any
 
 from lacplan.model import Finding, RecordError
 
-__all__ = ["OBLIGATION_FIELDS", "ChildResult", "Obligation", "Report"]
+__all__ = ["OBLIGATION_FIELDS", "STATUS_ORDER", "ChildResult", "Obligation", "Report"]
 
 #: Output columns of an obligation, in order (a contract: add, don't rename).
 OBLIGATION_FIELDS: tuple[str, ...] = (
@@ -39,6 +39,19 @@ OBLIGATION_FIELDS: tuple[str, ...] = (
     "citation",
     "citation_url",
     "explanation",
+)
+
+
+#: Statuses, most urgent first (the order reports and tables sort by).
+STATUS_ORDER: tuple[str, ...] = (
+    "overdue",
+    "missed",
+    "met_late",
+    "pending",
+    "met_on_time",
+    "exempt",
+    "not_required",
+    "not_evaluated",
 )
 
 
@@ -164,6 +177,29 @@ class Report:
                 row = o.as_dict()
                 row.update(extra)
                 yield row
+
+    def to_dataframe(self) -> Any:
+        """The obligations as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
+
+        One row per obligation, columns :data:`OBLIGATION_FIELDS` then ``label_<name>``;
+        ``anchor``, ``due`` and ``met_on`` are ``datetime64`` columns, ``status`` an ordered
+        categorical (most urgent first), ``days_late`` a nullable integer.
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "Report.to_dataframe needs pandas: pip install 'lacplan[pandas]'"
+            ) from exc
+        labels = sorted({k for c in self.children for k in c.labels})
+        columns = [*OBLIGATION_FIELDS, *(f"label_{k}" for k in labels)]
+        df = pd.DataFrame(list(self.rows()), columns=columns)
+        for col in ("anchor", "due", "met_on"):
+            df[col] = pd.to_datetime(df[col], format="ISO8601")
+        df["status"] = pd.Categorical(df["status"], categories=STATUS_ORDER, ordered=True)
+        df["days_late"] = df["days_late"].astype("Int64")
+        df["sequence"] = df["sequence"].astype("int64")
+        return df
 
     def status_counts(self) -> dict[str, int]:
         """How many obligations have each status."""

@@ -29,6 +29,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lacplan.offsets import Offset
+from lacplan.report import STATUS_ORDER
 from lacplan.rules.conventions import TermWindow
 
 __all__ = [
@@ -74,17 +75,8 @@ Status = Literal[
     "not_required",
     "not_evaluated",
 ]
-#: Statuses in their documented order (most urgent first).
-STATUSES: tuple[str, ...] = (
-    "overdue",
-    "missed",
-    "met_late",
-    "pending",
-    "met_on_time",
-    "exempt",
-    "not_required",
-    "not_evaluated",
-)
+#: Statuses in their documented order (most urgent first); defined with the report.
+STATUSES = STATUS_ORDER
 
 Scope = Literal["period", "placement"]
 EventScope = Literal["period", "placement", "child"]
