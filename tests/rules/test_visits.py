@@ -282,3 +282,31 @@ def test_visit_chain_when_the_placement_ended_before_the_due_date() -> None:
     chain = obs(run(c, "2023-06-01"), "visit", placement="PL1")
     assert len(chain) == 1
     expect(chain[0], status="not_required", due="2023-04-19", reason="scope_ended")
+
+
+def test_the_childs_agreement_counts_wherever_it_was_recorded() -> None:
+    # The agreement is the child's (the issue: "the child's reduced_visits_agreed"): one recorded
+    # on Mon 15 May 2023, while PL0 was still running, counts for the long-term foster placement
+    # PL1 that starts on Thu 1 Jun 2023 (first anniversary Sat 1 Jun 2024).
+    c = case(
+        DOB,
+        [
+            period(
+                "2023-01-09",
+                [
+                    placement("PL0", "2023-01-09", "2023-06-01"),
+                    placement("PL1", "2023-06-01", intended_until_18=True, long_term_foster=True),
+                ],
+            )
+        ],
+        [
+            ev("reduced_visits_agreed", "2023-05-15"),
+            _visit("2023-06-05"),  # PL1 visit-first, due Thu 8 Jun 2023
+            _visit("2024-06-03"),  # late for #1 (due Mon 17 Jul 2023); starts #2 after year one
+        ],
+    )
+    chain = obs(run(c, "2024-07-01"), "visit")
+    chain = [o for o in chain if o.placement_id == "PL1"]
+    expect(chain[0], status="met_late", due="2023-07-17", met_on="2024-06-03", days_late=322)
+    # #2 starts Mon 3 Jun 2024, after the anniversary, agreement standing: 6 months -> 3 Dec 2024.
+    expect(chain[1], status="pending", due="2024-12-03", anchor="2024-06-03")

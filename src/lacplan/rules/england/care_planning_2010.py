@@ -543,7 +543,7 @@ VISIT = Rule(
                 AttrCondition(target="placement", field="intended_until_18", equals=True),
                 AttrCondition(target="placement", field="long_term_foster", equals=True),
                 EventState(
-                    scope="placement",
+                    scope="child",  # "the child's reduced_visits_agreed" (the rules issue)
                     set=EventMatch(type="reduced_visits_agreed", fields=(("agreed_by", "child"),)),
                     clear=EventMatch(type="reduced_visits_withdrawn"),
                 ),
