@@ -1,0 +1,137 @@
+"""Hypothesis properties, rule by rule: each England rule's due date keeps its invariant on
+generated cases (an independent restatement of the rule table, using the calendar directly)."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lacplan import Case, Period, Placement, evaluate
+from lacplan.calendar import add_months, age_on, england_and_wales
+from lacplan.report import Obligation
+from lacplan.testing.strategies import cases
+
+CAL = england_and_wales()
+AS_OF = st.dates(date(2012, 1, 1), date(2030, 12, 31))
+PROFILE = settings(
+    max_examples=int(os.environ.get("LACPLAN_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+# Standard-regime periods from 2012 keep every obligation in force (CPPCR from 1 Apr 2011).
+CASES = cases().filter(lambda c: c.periods[0].start >= date(2011, 6, 1))
+
+
+def _by_rule(case: Case, as_of: date) -> dict[str, list[Obligation]]:
+    out: dict[str, list[Obligation]] = defaultdict(list)
+    for o in evaluate(case, as_of=as_of).obligations:
+        if o.status != "not_evaluated":
+            out[o.rule].append(o)
+    return out
+
+
+def _period(case: Case, period_id: str) -> Period:
+    return next(p for p in case.periods if p.period_id == period_id)
+
+
+def _placement(case: Case, placement_id: str | None) -> Placement:
+    return next(pl for p in case.periods for pl in p.placements if pl.placement_id == placement_id)
+
+
+@PROFILE
+@given(case=CASES, as_of=AS_OF)
+def test_period_start_rules(case: Case, as_of: date) -> None:
+    obs = _by_rule(case, as_of)
+    for o in obs["review-first"]:
+        # reg 33(1): the 20th working day after becoming looked after.
+        assert o.anchor == _period(case, o.period_id).start
+        assert o.due is not None and CAL.is_working_day(o.due)
+        assert CAL.working_days_between(o.anchor, o.due) == 20
+    for rule in ("care-plan", "pep-initial"):
+        for o in obs[rule]:
+            p = _period(case, o.period_id)
+            expected = p.placements[0].start if rule == "care-plan" else p.start
+            assert o.anchor == expected
+            if p.entry == "emergency":
+                assert o.due == CAL.add_working_days(expected, 10)
+            else:
+                assert o.due == expected
+    for o in obs["pep-initial"]:
+        assert o.due is not None
+        in_ages = 3 <= age_on(case.date_of_birth, o.due) <= 17
+        assert (o.reason == "outside_pep_ages") == (not in_ages)
+
+
+@PROFILE
+@given(case=CASES, as_of=AS_OF)
+def test_review_chain_intervals(case: Case, as_of: date) -> None:
+    obs = _by_rule(case, as_of)
+    first = {o.period_id: o for o in obs["review-first"]}
+    for o in obs["review-second"]:
+        assert o.anchor is not None and o.anchor == first[o.period_id].met_on
+        assert o.due == add_months(o.anchor, 3)
+    for o in obs["review-subsequent"]:
+        assert o.anchor is not None
+        assert o.due == add_months(o.anchor, 6)
+        assert o.met_on is None or o.met_on > o.anchor
+    for o in obs["health-initial"]:
+        assert o.due == first[o.period_id].due
+
+
+@PROFILE
+@given(case=CASES, as_of=AS_OF)
+def test_health_review_interval_by_age(case: Case, as_of: date) -> None:
+    for o in _by_rule(case, as_of)["health-review"]:
+        assert o.anchor is not None
+        months = 6 if age_on(case.date_of_birth, o.anchor) < 5 else 12
+        assert o.due == add_months(o.anchor, months)
+
+
+@PROFILE
+@given(case=CASES, as_of=AS_OF)
+def test_placement_rules(case: Case, as_of: date) -> None:
+    obs = _by_rule(case, as_of)
+    for rule in ("placement-plan", "placement-notification"):
+        for o in obs[rule]:
+            pl = _placement(case, o.placement_id)
+            assert o.anchor == pl.start
+            assert o.due == (CAL.add_working_days(pl.start, 5) if pl.emergency else pl.start)
+    for o in obs["visit-first"]:
+        assert o.anchor is not None and o.due == o.anchor + timedelta(days=7)
+    for o in obs["visit"]:
+        pl = _placement(case, o.placement_id)
+        assert o.anchor is not None and o.due is not None
+        if o.anchor < add_months(pl.start, 12):
+            assert o.due == o.anchor + timedelta(weeks=6)
+        elif pl.intended_until_18:
+            assert o.due in (add_months(o.anchor, 3), add_months(o.anchor, 6))
+            if not pl.long_term_foster:
+                assert o.due == add_months(o.anchor, 3)
+        else:
+            assert o.due == o.anchor + timedelta(weeks=6)
+    for o in obs["review-before-move"]:
+        pl = _placement(case, o.placement_id)
+        assert pl.end is not None and o.due == o.anchor == pl.end
+        assert o.met_on is None or add_months(pl.end, -3) <= o.met_on <= pl.end
+
+
+@PROFILE
+@given(case=CASES, as_of=AS_OF)
+def test_pep_reviews_are_one_per_term_after_the_first_pep(case: Case, as_of: date) -> None:
+    obs = _by_rule(case, as_of)
+    initial = {o.period_id: o for o in obs["pep-initial"]}
+    terms = {(9, 1): (12, 31), (1, 1): (3, 31), (4, 1): (7, 31)}
+    seen = set()
+    for o in obs["pep-review"]:
+        assert o.anchor is not None and o.due is not None
+        assert (o.due.month, o.due.day) == terms[(o.anchor.month, o.anchor.day)]
+        first_due = initial[o.period_id].due
+        assert first_due is not None and o.anchor > first_due
+        assert o.anchor <= as_of
+        assert o.met_on is None or o.anchor <= o.met_on <= o.due
+        assert (o.period_id, o.anchor) not in seen
+        seen.add((o.period_id, o.anchor))
