@@ -587,9 +587,17 @@ class Case(BaseModel):
         object.__setattr__(self, "periods", periods)
         return self
 
-    def findings(self, as_of: date | None = None) -> tuple[Finding, ...]:
-        """Valid but suspicious data (warnings); events dated after ``as_of`` are skipped."""
-        return _findings(self, as_of)
+    def findings(
+        self,
+        as_of: date | None = None,
+        *,
+        assignments: Sequence[Assignment] | None = None,
+    ) -> tuple[Finding, ...]:
+        """Valid but suspicious data (warnings); events dated after ``as_of`` are skipped.
+
+        ``assignments`` may pass :func:`assign_events` of this case if already computed.
+        """
+        return _findings(self, as_of, assignments)
 
 
 def _case_problems(case: Case) -> tuple[list[tuple[str, str, str]], tuple[Period, ...]]:
@@ -774,7 +782,9 @@ def _event_name(event: _EventBase) -> str:
     return f"{event.type} event{named}"
 
 
-def _findings(case: Case, as_of: date | None) -> tuple[Finding, ...]:
+def _findings(
+    case: Case, as_of: date | None, assignments: Sequence[Assignment] | None = None
+) -> tuple[Finding, ...]:
     out: list[Finding] = []
 
     def add(code: str, field: str, text: str) -> None:
@@ -789,7 +799,8 @@ def _findings(case: Case, as_of: date | None) -> tuple[Finding, ...]:
     placement_period = {
         pl.placement_id: period.period_id for period in case.periods for pl in period.placements
     }
-    assignments = assign_events(case)
+    if assignments is None:
+        assignments = assign_events(case)
     seen: dict[tuple[Any, ...], int] = {}
     for k, (event, assigned) in enumerate(zip(case.events, assignments, strict=True)):
         if as_of is not None and event.date > as_of:

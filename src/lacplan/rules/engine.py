@@ -752,5 +752,5 @@ def evaluate_case(
         child_id=case.child_id,
         labels=case.labels,
         obligations=tuple(obligations),
-        findings=case.findings(as_of),
+        findings=case.findings(as_of, assignments=assignments),
     )
