@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 
 from lacplan._version import __version__
 from lacplan.calendar import WorkingDayCalendar, england_and_wales
@@ -62,8 +62,8 @@ def evaluate(
     >>> ob.due, ob.status
     (datetime.date(2021, 1, 20), 'met_on_time')
     """
-    if not isinstance(as_of, date):
-        raise UsageError("as_of must be a datetime.date")
+    if not isinstance(as_of, date) or isinstance(as_of, datetime):
+        raise UsageError("as_of must be a datetime.date (not a datetime or a string)")
     pack = get_pack(rules)
     conv = conventions or Conventions()
     cal = calendar or england_and_wales()
