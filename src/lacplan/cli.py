@@ -205,7 +205,8 @@ def _run_evaluate(items: Iterator[Case | RecordError], args: argparse.Namespace)
         else:
             write_table(report, out, explain=args.explain)
         if report.errors and args.format != "table":
-            sys.stderr.write(f"{len(report.errors)} records rejected:\n")
+            n = len(report.errors)
+            sys.stderr.write(f"{n} record{'' if n == 1 else 's'} rejected:\n")
             for err in report.errors:
                 write_error_line(err, sys.stderr)
         return 1 if report.errors else 0

@@ -124,7 +124,7 @@ def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
     else:
         out.write(f"\n{_children(len(report.children))} evaluated\n")
     if report.errors:
-        out.write(f"{len(report.errors)} records rejected:\n")
+        out.write(f"{_records(len(report.errors))} rejected:\n")
         for e in report.errors:
             write_error_line(e, out)
 
@@ -133,7 +133,12 @@ def write_error_line(error: RecordError, out: TextIO) -> None:
     """``file:line (child C1): field: code: message`` lines for humans."""
     who = f" (child {error.child_id})" if error.child_id else ""
     for p in error.problems:
-        out.write(f"  {error.file}:{error.line}{who}: {p.field}: {p.code}: {p.message}\n")
+        where = f"{p.field}: " if p.field else ""
+        out.write(f"  {error.file}:{error.line}{who}: {where}{p.code}: {p.message}\n")
+
+
+def _records(n: int) -> str:
+    return f"{n} record" if n == 1 else f"{n} records"
 
 
 def _children(n: int) -> str:
