@@ -84,4 +84,5 @@ def evaluate(
         calendar=cal.source.as_dict(),
         children=children,
         errors=tuple(errors),
+        rules_hash=pack.content_hash,
     )

@@ -1,7 +1,7 @@
 """Writers: a :class:`~lacplan.report.Report` (or a stream of child results) to JSON, JSON Lines,
 CSV or a terminal table.
 
-* ``json``: one document ``{"as_of", "rules", "rules_version", "lacplan_version", "conventions",
+* ``json``: one document ``{"as_of", "rules", "rules_version", "rules_hash", "lacplan_version", "conventions",
   "calendar", "children": [...], "errors": [...]}``;
 * ``jsonl``: one line per child (``{"child_id", "labels", "obligations", "findings"}``), and one
   line ``{"error": {...}}`` per rejected record, written as they are evaluated;

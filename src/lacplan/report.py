@@ -142,6 +142,8 @@ class Report:
     calendar: Mapping[str, Any]
     children: tuple[ChildResult, ...]
     errors: tuple[RecordError, ...] = ()
+    rules_hash: str = ""
+    """Content hash of the rule declarations used (``RulePack.content_hash``)."""
 
     def header(self) -> dict[str, Any]:
         """The provenance block written at the top of every output."""
@@ -149,6 +151,7 @@ class Report:
             "as_of": self.as_of.isoformat(),
             "rules": self.rules,
             "rules_version": self.rules_version,
+            "rules_hash": self.rules_hash,
             "lacplan_version": self.lacplan_version,
             "conventions": dict(self.conventions),
             "calendar": dict(self.calendar),

@@ -55,7 +55,17 @@ def _walk(obj: Any) -> Iterator[Any]:
 class RulePack:
     """An immutable, validated rule pack (e.g. ``england``)."""
 
-    __slots__ = ("_by_id", "_ids", "_scopes", "name", "rules", "source", "title", "version")
+    __slots__ = (
+        "_by_id",
+        "_hash",
+        "_ids",
+        "_scopes",
+        "name",
+        "rules",
+        "source",
+        "title",
+        "version",
+    )
 
     def __init__(
         self,
@@ -71,6 +81,7 @@ class RulePack:
         self.title = title or name
         self.source = source
         self.rules: tuple[Rule, ...] = tuple(rules)
+        self._hash: str | None = None
         ids: list[str] = []
         by_id: dict[str, list[list[Rule]]] = {}
         scopes: dict[str, str] = {}
@@ -196,8 +207,10 @@ class RulePack:
     @property
     def content_hash(self) -> str:
         """SHA-256 (first 16 hex digits) of the declarations, for reproducibility."""
-        blob = json.dumps([r.model_dump(mode="json") for r in self.rules], sort_keys=True)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        if self._hash is None:
+            blob = json.dumps([r.model_dump(mode="json") for r in self.rules], sort_keys=True)
+            self._hash = hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return self._hash
 
     def __repr__(self) -> str:
         return f"RulePack({self.name!r}, {self.version!r}, {len(self._ids)} rules)"
