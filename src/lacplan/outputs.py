@@ -1,8 +1,8 @@
 """Writers: a :class:`~lacplan.report.Report` (or a stream of child results) to JSON, JSON Lines,
 CSV or a terminal table.
 
-* ``json``: one document ``{"as_of", "rules", "rules_version", "rules_hash", "lacplan_version", "conventions",
-  "calendar", "children": [...], "errors": [...]}``;
+* ``json``: one document ``{"as_of", "rules", "rules_version", "rules_hash", "lacplan_version",
+  "conventions", "calendar", "children": [...], "errors": [...]}``;
 * ``jsonl``: one line per child (``{"child_id", "labels", "obligations", "findings"}``), and one
   line ``{"error": {...}}`` per rejected record, written as they are evaluated;
 * ``csv``: one row per obligation (:data:`~lacplan.report.OBLIGATION_FIELDS`, then a
