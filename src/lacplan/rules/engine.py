@@ -20,7 +20,7 @@ after ``as_of`` count as open. Events dated after ``as_of`` are ignored.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -238,9 +238,12 @@ class _Evaluator:
         return self.run.period_events
 
     def _holds(
-        self, conds: Iterable[Condition], scope: _Scope, local: dict[str, date | None]
+        self, conds: Sequence[Condition], scope: _Scope, local: dict[str, date | None]
     ) -> bool:
-        return all(self._holds1(c, scope, local) for c in conds)
+        for c in conds:  # noqa: SIM110 - a plain loop: no generator per call in the hot path
+            if not self._holds1(c, scope, local):
+                return False
+        return True
 
     def _holds1(self, c: Condition, scope: _Scope, local: dict[str, date | None]) -> bool:
         run = self.run
