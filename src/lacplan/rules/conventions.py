@@ -46,9 +46,9 @@ def _day(year: int, month: int, day: int) -> date:
 
 
 _DEFAULT_TERMS = (
-    TermWindow(name="autumn", start_month=9, start_day=1, end_month=12, end_day=31),
-    TermWindow(name="spring", start_month=1, start_day=1, end_month=3, end_day=31),
-    TermWindow(name="summer", start_month=4, start_day=1, end_month=7, end_day=31),
+    TermWindow(name="autumn term", start_month=9, start_day=1, end_month=12, end_day=31),
+    TermWindow(name="spring term", start_month=1, start_day=1, end_month=3, end_day=31),
+    TermWindow(name="summer term", start_month=4, start_day=1, end_month=7, end_day=31),
 )
 
 

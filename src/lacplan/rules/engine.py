@@ -535,9 +535,8 @@ class _Evaluator:
         basis = ""
         a_date, a_label = anchor
         if option is None and due is not None:
-            head = (
-                f"Due {fmt_date(due)}: the end of the {a_label} window starting {fmt_date(a_date)}."
-            )
+            span = f"{fmt_date(a_date)} to {fmt_date(due)}"
+            head = f"Due {fmt_date(due)}: the end of the {a_label} ({span})."
         elif due is None:
             what = option.label if option and option.label else "no fixed timescale"
             head = f"No fixed due date ({what}); clock started {fmt_date(a_date)} ({a_label})."
@@ -654,9 +653,7 @@ class _Evaluator:
         out: list[Obligation] = []
         for start, end, name in spans:
             if after < start <= limit:
-                ob = self._obligation(
-                    versions, scope, len(out) + 1, window=(start, end, f"{name} window")
-                )
+                ob = self._obligation(versions, scope, len(out) + 1, window=(start, end, name))
                 if ob is not None:
                     out.append(ob)
         return out
