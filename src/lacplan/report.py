@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal, get_args
 
 from lacplan.model import Finding, RecordError
 
-__all__ = ["OBLIGATION_FIELDS", "STATUS_ORDER", "ChildResult", "Obligation", "Report"]
+__all__ = ["OBLIGATION_FIELDS", "STATUS_ORDER", "ChildResult", "Obligation", "Report", "Status"]
 
 #: Output columns of an obligation, in order (a contract: add, don't rename).
 OBLIGATION_FIELDS: tuple[str, ...] = (
@@ -42,8 +42,8 @@ OBLIGATION_FIELDS: tuple[str, ...] = (
 )
 
 
-#: Statuses, most urgent first (the order reports and tables sort by).
-STATUS_ORDER: tuple[str, ...] = (
+#: An obligation's status.
+Status = Literal[
     "overdue",
     "missed",
     "met_late",
@@ -52,7 +52,9 @@ STATUS_ORDER: tuple[str, ...] = (
     "exempt",
     "not_required",
     "not_evaluated",
-)
+]
+#: Statuses, most urgent first (the order reports and tables sort by).
+STATUS_ORDER: tuple[str, ...] = get_args(Status)
 
 
 def _iso(d: date | None) -> str | None:

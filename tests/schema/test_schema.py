@@ -36,8 +36,20 @@ BASE = {
 }
 
 
-def test_status_literal_matches_the_report_order() -> None:
-    assert get_args(Status) == STATUS_ORDER
+def test_statuses_in_the_documented_order() -> None:
+    # The rules issue: "Statuses, in this order".
+    documented = (
+        "overdue",
+        "missed",
+        "met_late",
+        "pending",
+        "met_on_time",
+        "exempt",
+        "not_required",
+        "not_evaluated",
+    )
+    assert STATUS_ORDER == documented
+    assert get_args(Status) == documented
 
 
 def test_a_minimal_rule_validates_and_round_trips() -> None:

@@ -29,7 +29,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lacplan.offsets import Offset
-from lacplan.report import STATUS_ORDER
+from lacplan.report import STATUS_ORDER, Status
 from lacplan.rules.conventions import TermWindow
 
 __all__ = [
@@ -65,16 +65,6 @@ __all__ = [
     "Windows",
 ]
 
-Status = Literal[
-    "overdue",
-    "missed",
-    "met_late",
-    "pending",
-    "met_on_time",
-    "exempt",
-    "not_required",
-    "not_evaluated",
-]
 #: Statuses in their documented order (most urgent first); defined with the report.
 STATUSES = STATUS_ORDER
 
