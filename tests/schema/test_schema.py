@@ -48,7 +48,7 @@ def test_statuses_in_the_documented_order() -> None:
         "not_required",
         "not_evaluated",
     )
-    assert STATUS_ORDER == documented
+    assert documented == STATUS_ORDER
     assert get_args(Status) == documented
 
 
