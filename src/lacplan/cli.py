@@ -30,6 +30,7 @@ from lacplan.loaders import load_cases
 from lacplan.model import Case, RecordError, case_json_schema
 from lacplan.outputs import (
     FORMATS,
+    count_of,
     write_csv,
     write_error_line,
     write_json,
@@ -205,8 +206,8 @@ def _run_evaluate(items: Iterator[Case | RecordError], args: argparse.Namespace)
         else:
             write_table(report, out, explain=args.explain)
         if report.errors and args.format != "table":
-            n = len(report.errors)
-            sys.stderr.write(f"{n} record{'' if n == 1 else 's'} rejected:\n")
+            rejected_text = count_of(len(report.errors), "record", "records")
+            sys.stderr.write(f"{rejected_text} rejected:\n")
             for err in report.errors:
                 write_error_line(err, sys.stderr)
         return 1 if report.errors else 0

@@ -24,6 +24,7 @@ from lacplan.report import OBLIGATION_FIELDS, ChildResult, Report
 
 __all__ = [
     "FORMATS",
+    "count_of",
     "write_csv",
     "write_error_line",
     "write_json",
@@ -120,11 +121,11 @@ def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
     counts = report.status_counts()
     if counts:
         summary = ", ".join(f"{counts[s]} {s}" for s in _STATUS_MARK if s in counts)
-        out.write(f"\n{_children(len(report.children))} evaluated: {summary}\n")
+        out.write(f"\n{count_of(len(report.children), 'child', 'children')} evaluated: {summary}\n")
     else:
-        out.write(f"\n{_children(len(report.children))} evaluated\n")
+        out.write(f"\n{count_of(len(report.children), 'child', 'children')} evaluated\n")
     if report.errors:
-        out.write(f"{_records(len(report.errors))} rejected:\n")
+        out.write(f"{count_of(len(report.errors), 'record', 'records')} rejected:\n")
         for e in report.errors:
             write_error_line(e, out)
 
@@ -137,9 +138,6 @@ def write_error_line(error: RecordError, out: TextIO) -> None:
         out.write(f"  {error.file}:{error.line}{who}: {where}{p.code}: {p.message}\n")
 
 
-def _records(n: int) -> str:
-    return f"{n} record" if n == 1 else f"{n} records"
-
-
-def _children(n: int) -> str:
-    return f"{n} child" if n == 1 else f"{n} children"
+def count_of(n: int, singular: str, plural: str) -> str:
+    """``"1 child"``, ``"3 children"``."""
+    return f"{n} {singular if n == 1 else plural}"

@@ -500,16 +500,17 @@ class _Evaluator:
         # An ending event (e.g. consent refused) closes the obligation if it comes first.
         due = local.get("due")
         for ending in decl.endings:
-            cand = self._events(sat.scope or decl.scope, scope).matching((ending.event,))
-            for d, _, ev in cand:
-                if (lo is not None and (d < lo or (lo_strict and d == lo))) or (hi and d > hi):
-                    continue
-                if hit is not None and d >= hit[0]:
-                    break
-                if due is not None and d <= due:
-                    return None, ev, d, ending.on_or_before_due, ending.reason
-                met = d if ending.after_due == "met_late" else None
-                return met, ev, d, ending.after_due, ending.reason
+            closers, closer_dates = idx.select((ending.event,))
+            k = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(closer_dates, lo)
+            if k == len(closers):
+                continue
+            d, _, ev = closers[k]  # the first closing event in the bounds, if before any hit
+            if (hi is not None and d > hi) or (hit is not None and d >= hit[0]):
+                continue
+            if due is not None and d <= due:
+                return None, ev, d, ending.on_or_before_due, ending.reason
+            met = d if ending.after_due == "met_late" else None
+            return met, ev, d, ending.after_due, ending.reason
         if hit is None:
             return None, None, None, None, None
         return hit[0], hit[2], hit[0], None, None
