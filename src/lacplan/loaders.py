@@ -13,8 +13,9 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any, Final
 
+from lacplan.domain.case import Case
+from lacplan.domain.validation import Problem, RecordError, _validate
 from lacplan.errors import UsageError
-from lacplan.model import Case, Problem, RecordError, _validate
 
 __all__ = ["JSONL_SUFFIXES", "Source", "load_cases"]
 

@@ -1,0 +1,73 @@
+"""Which period of care and which placement each event belongs to."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+
+from lacplan.domain.case import Case
+
+__all__ = ["Assignment", "assign_events"]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The period and placement an event belongs to (``None`` when it belongs to none)."""
+
+    period_id: str | None
+    placement_id: str | None
+
+
+def _locate(d: date, starts: list[date], ends: list[date | None]) -> tuple[int | None, bool]:
+    """Index of the interval covering ``d`` (``covered=True``) or of the next one to start.
+
+    ``starts`` is sorted and the intervals do not overlap; an interval starting on ``d`` wins over
+    one ending on ``d`` (bisect_right finds the last start on or before ``d``).
+    """
+    i = bisect_right(starts, d) - 1
+    if i >= 0:
+        end = ends[i]
+        if end is None or d <= end:
+            return i, True
+    nxt = i + 1
+    return (nxt if nxt < len(starts) else None), False
+
+
+def assign_events(case: Case) -> tuple[Assignment, ...]:
+    """Assign each event of ``case`` to a period and a placement; parallel to ``case.events``.
+
+    * Period: the one covering the event's date (start and end inclusive); an event in the gap
+      before a period (or before the first period) belongs to that upcoming period; an event after
+      the last period's end belongs to none.
+    * Placement: an explicit ``placement_id`` wins; otherwise the placement of the assigned period
+      covering the date, the incoming one on a move day; an event before a placement starts
+      (before the first placement, or between placements) belongs to the next placement starting
+      after it in the same period.
+    """
+    periods = case.periods
+    p_starts = [p.start for p in periods]
+    p_ends: list[date | None] = [p.end for p in periods]
+    tables: dict[int, tuple[list[date], list[date | None]]] = {}
+    out: list[Assignment] = []
+    for event in case.events:
+        i, _ = _locate(event.date, p_starts, p_ends)
+        if i is None:
+            out.append(Assignment(None, event.placement_id))
+            continue
+        period = periods[i]
+        if event.placement_id is not None:
+            out.append(Assignment(period.period_id, event.placement_id))
+            continue
+        table = tables.get(i)
+        if table is None:
+            table = (
+                [pl.start for pl in period.placements],
+                [period.placement_end(pl) for pl in period.placements],
+            )
+            tables[i] = table
+        j, _ = _locate(event.date, *table)
+        out.append(
+            Assignment(period.period_id, None if j is None else period.placements[j].placement_id)
+        )
+    return tuple(out)

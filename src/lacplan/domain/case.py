@@ -1,0 +1,336 @@
+"""Placements, periods of care and the case, with the relational checks their validators run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from itertools import pairwise
+from typing import TYPE_CHECKING, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from lacplan.domain.events import Event
+from lacplan.domain.fields import Id, IsoDate, _no_default, _problems_error, _q
+
+if TYPE_CHECKING:
+    from lacplan.domain.assign import Assignment
+    from lacplan.domain.findings import Finding
+
+
+class Placement(BaseModel):
+    """A placement within a period of care."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    placement_id: Id = Field(description="Unique within the case.")
+    start: IsoDate = Field(description="Date the placement started.")
+    end: IsoDate | None = Field(
+        default=None,
+        description="Date the placement ended; null if it has not ended (an open placement in "
+        "a closed period ends with the period).",
+    )
+    emergency: bool = Field(
+        default=False,
+        strict=True,
+        json_schema_extra=_no_default,
+        description="An emergency placement. Defaults to true for the first placement of a "
+        "period with entry 'emergency', false otherwise.",
+    )
+    intended_until_18: bool = Field(
+        default=False, strict=True, description="The placement is intended to last until 18."
+    )
+    long_term_foster: bool = Field(
+        default=False, strict=True, description="A long-term foster placement."
+    )
+    end_reason: Literal["planned", "immediate_risk", "other"] | None = Field(
+        default=None, description="Why the placement ended, if it ended."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.end is not None and self.end < self.start:
+            raise _problems_error(
+                [
+                    (
+                        "end_before_start",
+                        "end",
+                        f"placement {_q(self.placement_id)} ends before it starts. Expected an "
+                        "end on or after the start; correct the dates, or use null if the child "
+                        "is still placed there.",
+                    )
+                ]
+            )
+        return self
+
+
+def _placement_key(p: Placement) -> tuple[date, date]:
+    return (p.start, p.end if p.end is not None else date.max)
+
+
+class Period(BaseModel):
+    """A period of care: from the day the child became looked after to the day they ceased."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    period_id: Id = Field(
+        default="",
+        json_schema_extra=_no_default,
+        description='Optional; defaults to "1", "2", ... in start order.',
+    )
+    start: IsoDate = Field(description="Date the child became looked after.")
+    end: IsoDate | None = Field(
+        default=None, description="Date the child ceased to be looked after; null if still."
+    )
+    entry: Literal["planned", "emergency"] = Field(
+        default="planned", description="How the period began."
+    )
+    regime: Literal["standard", "short_breaks"] = Field(
+        default="standard", description="Which set of timescales applies."
+    )
+    placements: tuple[Placement, ...] = Field(
+        json_schema_extra={"minItems": 1},
+        description="At least one; within the period and not overlapping. A move is one "
+        "placement's end equal to the next one's start.",
+    )
+
+    def placement_end(self, p: Placement) -> date | None:
+        """``p``'s end, or the period's end for an open placement (``None`` if both are open)."""
+        return p.end if p.end is not None else self.end
+
+    @model_validator(mode="after")
+    def _check_and_normalise(self) -> Self:
+        problems = _period_problems(self)
+        if problems:
+            raise _problems_error(problems)
+        ordered = sorted(self.placements, key=_placement_key)
+        first = ordered[0]
+        if self.entry == "emergency" and "emergency" not in first.model_fields_set:
+            ordered[0] = first.model_copy(update={"emergency": True})
+        object.__setattr__(self, "placements", tuple(ordered))
+        return self
+
+
+def _period_problems(period: Period) -> list[tuple[str, str, str]]:
+    """Relational problems of one period, with field paths relative to the period."""
+    if period.end is not None and period.end < period.start:
+        return [
+            (
+                "end_before_start",
+                "end",
+                "the period ends before it starts. Expected an end on or after the start; "
+                "correct the dates, or use null if the child is still looked after.",
+            )
+        ]
+    if not period.placements:
+        return [
+            (
+                "no_placements",
+                "placements",
+                "the period has no placements. Expected at least one placement; add the "
+                "placement(s) the child lived in during the period.",
+            )
+        ]
+    problems: list[tuple[str, str, str]] = []
+    seen: dict[str, int] = {}
+    for i, p in enumerate(period.placements):
+        where = f"placements[{i}]"
+        name = _q(p.placement_id)
+        if p.placement_id in seen:
+            problems.append(
+                (
+                    "duplicate_placement_id",
+                    f"{where}.placement_id",
+                    f"placement id {name} is also used by placements[{seen[p.placement_id]}]. "
+                    "Placement ids must be unique within a case.",
+                )
+            )
+        else:
+            seen[p.placement_id] = i
+        if p.start < period.start:
+            problems.append(
+                (
+                    "placement_outside_period",
+                    f"{where}.start",
+                    f"placement {name} starts before its period starts. Expected placements "
+                    "within their period; correct the dates or move the placement to the right "
+                    "period.",
+                )
+            )
+        if period.end is not None and p.start > period.end:
+            problems.append(
+                (
+                    "placement_outside_period",
+                    f"{where}.start",
+                    f"placement {name} starts after its period ends. Expected placements within "
+                    "their period; correct the dates or move the placement to the right period.",
+                )
+            )
+        elif period.end is not None and p.end is not None and p.end > period.end:
+            problems.append(
+                (
+                    "placement_outside_period",
+                    f"{where}.end",
+                    f"placement {name} ends after its period ends. Expected placements within "
+                    "their period; end it on or before the period's end, or use null to end it "
+                    "with the period.",
+                )
+            )
+    order = sorted(
+        range(len(period.placements)), key=lambda k: _placement_key(period.placements[k])
+    )
+    for a, b in pairwise(order):
+        pa, pb = period.placements[a], period.placements[b]
+        if pa.end is None:
+            problems.append(
+                (
+                    "overlapping_placements",
+                    f"placements[{a}].end",
+                    f"placement {_q(pa.placement_id)} has no end but placement "
+                    f"{_q(pb.placement_id)} (placements[{b}]) starts after it. Only the last "
+                    "placement of a period may be open; give it an end (equal to the next "
+                    "start for a move).",
+                )
+            )
+        elif pb.start < pa.end:
+            problems.append(
+                (
+                    "overlapping_placements",
+                    f"placements[{b}].start",
+                    f"placement {_q(pb.placement_id)} starts before placement "
+                    f"{_q(pa.placement_id)} (placements[{a}]) ends. Placements must not overlap; "
+                    "a move is one placement's end equal to the next one's start.",
+                )
+            )
+    return problems
+
+
+def _period_key(p: Period) -> tuple[date, date]:
+    return (p.start, p.end if p.end is not None else date.max)
+
+
+class Case(BaseModel):
+    """One child's record: periods of care with their placements, and dated events."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    child_id: Id = Field(description="The child's id (a string, so leading zeros are kept).")
+    date_of_birth: IsoDate = Field(description="The child's date of birth.")
+    periods: tuple[Period, ...] = Field(
+        default=(), description="Periods of care; must not overlap (sorted by start once loaded)."
+    )
+    events: tuple[Event, ...] = Field(default=(), description="Dated events, in any order.")
+    labels: dict[Id, str] = Field(
+        default_factory=dict,
+        description="Non-personal ids passed through to outputs (team, worker, IRO, local "
+        "authority).",
+    )
+
+    @model_validator(mode="after")
+    def _check_and_normalise(self) -> Self:
+        problems, periods = _case_problems(self)
+        if problems:
+            raise _problems_error(problems)
+        object.__setattr__(self, "periods", periods)
+        return self
+
+    def findings(
+        self,
+        as_of: date | None = None,
+        *,
+        assignments: Sequence[Assignment] | None = None,
+    ) -> tuple[Finding, ...]:
+        """Valid but suspicious data (warnings); events dated after ``as_of`` are skipped.
+
+        ``assignments`` may pass :func:`assign_events` of this case if already computed.
+        """
+        from lacplan.domain.findings import case_findings
+
+        return case_findings(self, as_of, assignments)
+
+
+def _case_problems(case: Case) -> tuple[list[tuple[str, str, str]], tuple[Period, ...]]:
+    """Relational problems of a case (input-order paths), and its periods sorted and numbered."""
+    problems: list[tuple[str, str, str]] = []
+    periods = case.periods
+    order = sorted(range(len(periods)), key=lambda k: _period_key(periods[k]))
+    for a, b in pairwise(order):
+        pa, pb = periods[a], periods[b]
+        if pa.end is None:
+            problems.append(
+                (
+                    "overlapping_periods",
+                    f"periods[{a}].end",
+                    f"periods[{a}] has no end but periods[{b}] starts after it. Only the last "
+                    "period may be open; give it the date the child ceased to be looked after.",
+                )
+            )
+        elif pb.start <= pa.end:
+            problems.append(
+                (
+                    "overlapping_periods",
+                    f"periods[{b}].start",
+                    f"periods[{b}] starts on or before the day periods[{a}] ends. Periods of "
+                    "care must not overlap; merge them if the child was looked after throughout.",
+                )
+            )
+    if periods and case.date_of_birth > periods[order[0]].start:
+        problems.append(
+            (
+                "birth_after_entry",
+                "date_of_birth",
+                f"the date of birth is after the first period of care starts (periods[{order[0]}]"
+                ".start). Check both dates.",
+            )
+        )
+    owner: dict[str, int] = {}
+    for i, period in enumerate(periods):
+        for p in period.placements:
+            j = owner.setdefault(p.placement_id, i)
+            if j != i:
+                problems.append(
+                    (
+                        "duplicate_placement_id",
+                        f"periods[{i}].placements",
+                        f"placement id {_q(p.placement_id)} is also used in periods[{j}]. "
+                        "Placement ids must be unique within a case.",
+                    )
+                )
+    numbered = list(periods)
+    for rank, k in enumerate(order, start=1):
+        if "period_id" not in periods[k].model_fields_set:
+            numbered[k] = periods[k].model_copy(update={"period_id": str(rank)})
+    first_use: dict[str, int] = {}
+    for i, period in enumerate(numbered):
+        j = first_use.setdefault(period.period_id, i)
+        if j != i:
+            defaulted = [
+                f"periods[{k}]" for k in (j, i) if "period_id" not in periods[k].model_fields_set
+            ]
+            note = ""
+            if defaulted:
+                verbs = ("has", "was") if len(defaulted) == 1 else ("have", "were")
+                note = (
+                    f" ({' and '.join(defaulted)} {verbs[0]} no period_id and {verbs[1]} "
+                    "numbered by start order; give every period an explicit id, or none)"
+                )
+            problems.append(
+                (
+                    "duplicate_period_id",
+                    f"periods[{i}].period_id",
+                    f"period id {_q(period.period_id)} is also used by periods[{j}]{note}. "
+                    "Period ids must be unique within a case.",
+                )
+            )
+    known = set(owner)
+    for k, event in enumerate(case.events):
+        if event.placement_id is not None and event.placement_id not in known:
+            problems.append(
+                (
+                    "unknown_placement",
+                    f"events[{k}].placement_id",
+                    f"the {event.type} event names placement {_q(event.placement_id)}, which is "
+                    "not a placement of this case. Use one of the case's placement ids, or leave "
+                    "placement_id out to use the placement covering the event's date.",
+                )
+            )
+    return problems, tuple(numbered[k] for k in order)

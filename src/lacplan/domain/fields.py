@@ -1,0 +1,99 @@
+"""Field types and helpers shared by the case model: strict ISO dates, ids, messages that never
+echo a value."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, Final
+
+from pydantic import BeforeValidator, Strict, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+__all__ = ["Id", "IsoDate"]
+
+_PROBLEMS: Final = "lacplan_problems"  # pydantic error type carrying relational problems
+
+_ISO_DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _kind(value: object) -> str:
+    """A value's JSON kind, for messages that must not echo the value itself."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, Sequence):
+        return "a list"
+    return type(value).__name__
+
+
+def _parse_iso_date(value: object) -> date:
+    """Accept ``date`` objects and strict ``YYYY-MM-DD`` strings; never echo the value."""
+    if isinstance(value, datetime):
+        raise PydanticCustomError("invalid_date", "expected a date, found a datetime.")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        if _ISO_DATE_RE.fullmatch(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise PydanticCustomError(
+                    "invalid_date", "is not a real calendar date; check the month and the day."
+                ) from None
+        if "T" in value or ":" in value:
+            raise PydanticCustomError(
+                "invalid_date", "is a date and time; give the date only, as YYYY-MM-DD."
+            )
+        raise PydanticCustomError(
+            "invalid_date",
+            "is not written as YYYY-MM-DD (four-digit year, two-digit month and day).",
+        )
+    raise PydanticCustomError(
+        "invalid_date", "must be a date written as YYYY-MM-DD, found " + _kind(value) + "."
+    )
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_parse_iso_date),
+    WithJsonSchema(
+        {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+    ),
+]
+"""A calendar date; in JSON strictly ``YYYY-MM-DD`` (no times, no other formats)."""
+
+Id = Annotated[str, Strict(), StringConstraints(pattern=r"^\S(?:.*\S)?$")]
+"""A non-empty identifier string without leading or trailing spaces (never a number)."""
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    """Drop a misleading ``default`` from a field's JSON schema (the default is computed)."""
+    schema.pop("default", None)
+
+
+def _require_type(schema: dict[str, Any]) -> None:
+    """Mark an event's ``type`` as required in the JSON schema (it has a Python default)."""
+    schema.get("properties", {}).get("type", {}).pop("default", None)
+    required = schema.setdefault("required", [])
+    if "type" not in required:
+        required.insert(0, "type")
+
+
+def _problems_error(problems: list[tuple[str, str, str]]) -> PydanticCustomError:
+    """Relational problems ``(code, relative field, detail)`` as one pydantic error."""
+    summary = "; ".join(f"{field or 'record'}: {detail}" for _, field, detail in problems)
+    return PydanticCustomError(_PROBLEMS, "{summary}", {"problems": problems, "summary": summary})
+
+
+def _q(identifier: str) -> str:
+    return json.dumps(identifier, ensure_ascii=False)

@@ -1,0 +1,118 @@
+"""Findings: valid but suspicious data, reported beside the results (the case is still used)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from lacplan.domain.assign import Assignment, assign_events
+from lacplan.domain.case import Case
+from lacplan.domain.events import _COMPARED_FIELDS, _EventBase
+from lacplan.domain.fields import _q
+
+__all__ = ["FINDING_CODES", "Finding", "case_findings"]
+
+FINDING_CODES: Final[tuple[str, ...]] = (
+    "no_periods",
+    "event_outside_period",
+    "event_before_birth",
+    "placement_of_other_period",
+    "duplicate_event",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Valid but suspicious data: a stable ``code``, the ``field`` path and a ``message``."""
+
+    code: str
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "field": self.field, "message": self.message}
+
+
+def _subject(child_id: str | None, field: str) -> str:
+    who = f"case {_q(child_id)}" if child_id is not None else "record"
+    return f"{who}, {field}: " if field else f"{who}: "
+
+
+def _event_name(event: _EventBase) -> str:
+    named = f" {_q(event.event_id)}" if event.event_id is not None else ""
+    return f"{event.type} event{named}"
+
+
+def case_findings(
+    case: Case, as_of: date | None, assignments: Sequence[Assignment] | None = None
+) -> tuple[Finding, ...]:
+    out: list[Finding] = []
+
+    def add(code: str, field: str, text: str) -> None:
+        out.append(Finding(code, field, _subject(case.child_id, field) + text))
+
+    if not case.periods:
+        add(
+            "no_periods",
+            "periods",
+            "the case has no periods of care, so no timescale can be computed for it.",
+        )
+    placement_period = {
+        pl.placement_id: period.period_id for period in case.periods for pl in period.placements
+    }
+    if assignments is None:
+        assignments = assign_events(case)
+    seen: dict[tuple[Any, ...], int] = {}
+    for k, (event, assigned) in enumerate(zip(case.events, assignments, strict=True)):
+        if as_of is not None and event.date > as_of:
+            continue
+        name = _event_name(event)
+        if assigned.period_id is None:
+            if case.periods:
+                add(
+                    "event_outside_period",
+                    f"events[{k}].date",
+                    f"the {name} is dated after the last period of care ended, so it belongs to "
+                    "no period and is not used. Check its date, or add the missing period.",
+                )
+            else:
+                add(
+                    "event_outside_period",
+                    f"events[{k}].date",
+                    f"the {name} belongs to no period because the case has no periods of care.",
+                )
+        if event.date < case.date_of_birth:
+            add(
+                "event_before_birth",
+                f"events[{k}].date",
+                f"the {name} is dated before the child's date of birth. Check both dates.",
+            )
+        if event.placement_id is not None:
+            owner = placement_period.get(event.placement_id)
+            if owner is not None and owner != assigned.period_id:
+                where = (
+                    f"in period {_q(assigned.period_id)}"
+                    if assigned.period_id is not None
+                    else "outside every period"
+                )
+                add(
+                    "placement_of_other_period",
+                    f"events[{k}].placement_id",
+                    f"the {name} names placement {_q(event.placement_id)} of period "
+                    f"{_q(owner)} but is dated {where}. Check the date and the placement_id.",
+                )
+        key = (
+            assigned.placement_id,
+            *(getattr(event, name) for name in _COMPARED_FIELDS[event.type]),
+        )
+        first = seen.setdefault(key, k)
+        if first != k:
+            add(
+                "duplicate_event",
+                f"events[{k}]",
+                f"the {name} repeats events[{first}] (same type, date, placement and fields). "
+                "Remove one if it was recorded twice.",
+            )
+    return tuple(out)

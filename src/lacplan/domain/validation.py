@@ -1,0 +1,286 @@
+"""Rejected records: pydantic's errors translated into stable codes, field paths and messages
+that never contain a value from the record; :func:`parse_case` and the JSON Schema."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pydantic import BaseModel, ValidationError
+
+from lacplan.domain.case import Case, Period, Placement
+from lacplan.domain.events import _EVENT_CLASS_BY_TYPE, _EVENT_CLASSES, EVENT_TYPES
+from lacplan.domain.fields import _PROBLEMS, _kind, _q
+from lacplan.domain.findings import _subject
+from lacplan.errors import InputError
+
+__all__ = ["ERROR_CODES", "Problem", "RecordError", "case_json_schema", "parse_case"]
+
+ERROR_CODES: Final[tuple[str, ...]] = (
+    "invalid_json",
+    "not_an_object",
+    "missing_field",
+    "unknown_field",
+    "invalid_value",
+    "invalid_date",
+    "unknown_event_type",
+    "end_before_start",
+    "no_placements",
+    "placement_outside_period",
+    "overlapping_placements",
+    "overlapping_periods",
+    "duplicate_placement_id",
+    "duplicate_period_id",
+    "birth_after_entry",
+    "unknown_placement",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a record was rejected: ``field`` path, stable ``code``, ``message``."""
+
+    field: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "message": self.message}
+
+
+def _exception_message(prefix: str, problems: Sequence[Problem]) -> str:
+    n = len(problems)
+    head = f"{prefix}{n} problem{'s' if n != 1 else ''}: "
+    return head + "; ".join(p.message for p in problems)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordError:
+    """A rejected record: where it was (``file``, ``line``), its ``child_id`` if readable, why."""
+
+    file: str
+    line: int
+    child_id: str | None
+    problems: tuple[Problem, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "child_id": self.child_id,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+    def to_exception(self) -> InputError:
+        """This error as an :class:`~lacplan.errors.InputError` (to raise it)."""
+        return InputError(
+            _exception_message(f"{self.file}:{self.line}: rejected record, ", self.problems),
+            child_id=self.child_id,
+            problems=[p.as_dict() for p in self.problems],
+        )
+
+
+def _readable_child_id(obj: object) -> str | None:
+    if isinstance(obj, Mapping):
+        value = obj.get("child_id")
+        if isinstance(value, str) and value.strip():
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+    return None
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    out = ""
+    for part in loc:
+        if part == "[key]":  # pydantic's marker for an invalid mapping key
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.isidentifier():
+            out += f".{part}" if out else part
+        else:
+            out += f"[{_q(part)}]"
+    return out
+
+
+def _join(base: str, rel: str) -> str:
+    if not base:
+        return rel
+    if not rel:
+        return base
+    return base + rel if rel.startswith("[") else f"{base}.{rel}"
+
+
+def _model_at(loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """The model class validating the object at ``loc`` (a path into a case), if known."""
+    model: type[BaseModel] | None = Case
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        indexed = i + 1 < len(loc) and isinstance(loc[i + 1], int)
+        if model is Case and part == "periods" and indexed:
+            model, i = Period, i + 2
+        elif model is Period and part == "placements" and indexed:
+            model, i = Placement, i + 2
+        elif model is Case and part == "events" and indexed and i + 2 < len(loc):
+            model, i = _EVENT_CLASS_BY_TYPE.get(str(loc[i + 2])), i + 3
+        else:
+            return None
+    return model
+
+
+def _strip_event_tags(loc: Sequence[int | str]) -> tuple[int | str, ...]:
+    out: list[int | str] = []
+    for i, part in enumerate(loc):
+        if (
+            i >= 2
+            and loc[i - 2] == "events"
+            and isinstance(loc[i - 1], int)
+            and part in _EVENT_CLASS_BY_TYPE
+        ):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean {_q(match[0])}?" if match else ""
+
+
+_ID_FIELDS: Final = frozenset({"child_id", "period_id", "placement_id", "event_id"})
+
+
+def _translate(err: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """One pydantic error as ``(code, field, detail)`` triples, never echoing input values."""
+    raw_loc: tuple[int | str, ...] = tuple(err["loc"])
+    etype: str = err["type"]
+    ctx: Mapping[str, Any] = err.get("ctx") or {}
+    loc = _strip_event_tags(raw_loc)
+    field = _path(loc)
+    last = loc[-1] if loc else ""
+    if etype == _PROBLEMS:
+        return [(code, _join(field, rel), detail) for code, rel, detail in ctx["problems"]]
+    if etype == "invalid_date":
+        return [("invalid_date", field, str(err["msg"]))]
+    if etype == "missing":
+        return [("missing_field", field, "is required but missing.")]
+    if etype == "extra_forbidden":
+        key = str(last)
+        model = _model_at(raw_loc[:-1])
+        text = "is not a known field."
+        if model is not None:
+            allowed = [f for f in model.model_fields if f != "type"]
+            text = f"is not a field of {_describe(model)}."
+            if model in _EVENT_CLASSES:
+                owners = [t for t, c in _EVENT_CLASS_BY_TYPE.items() if key in c.model_fields]
+                if owners:
+                    text += f" It is only allowed on {', '.join(owners)} events."
+                else:
+                    text += _suggest(key, allowed)
+            else:
+                text += _suggest(key, allowed)
+            text += f" Allowed: {', '.join(allowed)}."
+        return [("unknown_field", field, text)]
+    if etype == "union_tag_invalid":
+        tag = str(ctx.get("tag", ""))
+        return [
+            (
+                "unknown_event_type",
+                _join(field, "type"),
+                "is not a known event type."
+                + _suggest(tag, EVENT_TYPES)
+                + " Expected one of: "
+                + ", ".join(EVENT_TYPES)
+                + ".",
+            )
+        ]
+    if etype == "union_tag_not_found":
+        return [
+            (
+                "missing_field",
+                _join(field, "type"),
+                "is required: every event needs a type, one of: " + ", ".join(EVENT_TYPES) + ".",
+            )
+        ]
+    if etype in {"model_type", "model_attributes_type", "dict_type"}:
+        return [("not_an_object", field, "must be a JSON object.")]
+    if etype in {"tuple_type", "list_type"}:
+        return [("invalid_value", field, "must be a list.")]
+    if etype == "literal_error":
+        return [("invalid_value", field, f"must be {ctx.get('expected', 'one of the listed')}.")]
+    if etype in {"bool_type", "bool_parsing"}:
+        return [("invalid_value", field, "must be true or false.")]
+    if etype == "string_type":
+        text = "must be a string."
+        if last in _ID_FIELDS or (len(loc) >= 2 and loc[0] == "labels"):
+            text += ' Write ids as JSON strings (for example "000123"), so leading zeros are kept.'
+        return [("invalid_value", field, text)]
+    if etype in {"string_pattern_mismatch", "string_too_short"}:
+        return [
+            ("invalid_value", field, "must be a non-empty id without leading or trailing spaces.")
+        ]
+    return [("invalid_value", field, f"is not valid here (pydantic error type {etype}).")]
+
+
+def _describe(model: type[BaseModel]) -> str:
+    if model in _EVENT_CLASSES:
+        return f"a {model.model_fields['type'].default} event"
+    return {Case: "a case", Period: "a period", Placement: "a placement"}.get(model, model.__name__)
+
+
+def _problems_from(exc: ValidationError, child_id: str | None) -> tuple[Problem, ...]:
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False, include_input=False):
+        for code, field, detail in _translate(err):
+            out.append(Problem(field, code, _subject(child_id, field) + detail))
+    return tuple(out)
+
+
+def _not_an_object(child_id: str | None, found: object) -> tuple[Problem, ...]:
+    return (
+        Problem(
+            "",
+            "not_an_object",
+            _subject(child_id, "") + f"a case must be a JSON object, found {_kind(found)}.",
+        ),
+    )
+
+
+def _validate(obj: object) -> Case | tuple[str | None, tuple[Problem, ...]]:
+    """A :class:`Case`, or ``(child_id, problems)`` when ``obj`` is not a valid case."""
+    if isinstance(obj, Case):
+        return obj
+    if not isinstance(obj, Mapping):
+        return None, _not_an_object(None, obj)
+    child_id = _readable_child_id(obj)
+    try:
+        return Case.model_validate(dict(obj))
+    except ValidationError as exc:
+        return child_id, _problems_from(exc, child_id)
+
+
+def parse_case(obj: object) -> Case:
+    """Validate one case (a mapping as read from JSON); raise :class:`InputError` if invalid.
+
+    The error's ``problems`` is a list of ``{"field", "code", "message"}`` dicts and its
+    ``child_id`` the record's id when readable. Messages never contain personal values.
+    """
+    result = _validate(obj)
+    if isinstance(result, Case):
+        return result
+    child_id, problems = result
+    raise InputError(
+        _exception_message("invalid case, ", problems),
+        child_id=child_id,
+        problems=[p.as_dict() for p in problems],
+    )
+
+
+def case_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a case (shipped as ``docs/schema/case.schema.json``)."""
+    schema = Case.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
