@@ -20,7 +20,14 @@ two layers:
 from __future__ import annotations
 
 from lacplan.domain.assign import Assignment, assign_events
-from lacplan.domain.case import Case, Period, Placement
+from lacplan.domain.case import (
+    LEGAL_STATUSES,
+    PLACEMENT_KINDS,
+    Case,
+    LegalStatus,
+    Period,
+    Placement,
+)
 from lacplan.domain.events import (
     EVENT_TYPES,
     CarePlan,
@@ -32,11 +39,13 @@ from lacplan.domain.events import (
     PathwayPlanReview,
     Pep,
     PepReview,
+    PermanencePlan,
     PlacementNotification,
     PlacementPlan,
     ReducedVisitsAgreed,
     ReducedVisitsWithdrawn,
     Review,
+    Sdq,
     Visit,
 )
 from lacplan.domain.fields import Id, IsoDate
@@ -53,6 +62,8 @@ __all__ = [
     "ERROR_CODES",
     "EVENT_TYPES",
     "FINDING_CODES",
+    "LEGAL_STATUSES",
+    "PLACEMENT_KINDS",
     "Assignment",
     "CarePlan",
     "Case",
@@ -62,12 +73,14 @@ __all__ = [
     "HealthConsentRefused",
     "Id",
     "IsoDate",
+    "LegalStatus",
     "NeedsAssessment",
     "PathwayPlan",
     "PathwayPlanReview",
     "Pep",
     "PepReview",
     "Period",
+    "PermanencePlan",
     "Placement",
     "PlacementNotification",
     "PlacementPlan",
@@ -76,6 +89,7 @@ __all__ = [
     "ReducedVisitsAgreed",
     "ReducedVisitsWithdrawn",
     "Review",
+    "Sdq",
     "Visit",
     "assign_events",
     "case_json_schema",

@@ -88,6 +88,9 @@ class Obligation:
     """Date the obligation was met or closed by an ending event (internal: restarts chains)."""
     basis: str = field(default="", compare=False, repr=False)
     """How the due date was reached from the anchor (internal: quoted by dependent rules)."""
+    branch: str = field(default="", compare=False, repr=False)
+    """Which part of the declaration decided it (internal: ``offset:1``, ``exemption:<reason>``,
+    ``ending:<reason>``...; ``docs/explanations.md`` shows one of each)."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ISO dates, keys in :data:`OBLIGATION_FIELDS` order."""

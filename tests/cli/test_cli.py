@@ -187,9 +187,15 @@ def test_rules_catalogue_formats(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "rules", "--as-of", "2024-01-01")
     assert code == 0 and "review-first" in out and "SI 2010/959 reg 33(1)" in out
     code, out, _ = _run(capsys, "rules", "--as-of", "2010-01-01")
-    assert code == 0 and "review-first" not in out  # the 2010 Regulations were not yet in force
+    # Before the 2010 Regulations: the 1991 versions, and no placement notification duty.
+    assert code == 0 and "SI 1991/895 reg 3" in out and "SI 2010/959 reg 33(1)" not in out
+    assert "placement-notification" not in out
+    code, out, _ = _run(capsys, "rules", "--as-of", "1980-01-01")
+    assert code == 0 and "No rule of pack england is in force on 1980-01-01." in out
     code, out, _ = _run(capsys, "rules", "--format", "json")
-    assert [d["id"] for d in json.loads(out)["declarations"]][:2] == ["care-plan", "placement-plan"]
+    ids = [d["id"] for d in json.loads(out)["declarations"]]
+    assert list(dict.fromkeys(ids))[:3] == ["care-plan", "placement-plan", "placement-notification"]
+    assert ids.count("placement-plan") == 4  # 2011, short breaks, 1991 and 2020 versions
 
 
 def test_schema_matches_the_model(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lacplan import Case, Period, Placement, evaluate
-from lacplan.calendar import add_months, age_on, england_and_wales
+from lacplan.calendar import add_months, age_on, birthday, england_and_wales
 from lacplan.report import Obligation
+from lacplan.rules.england import ENGLAND
 from lacplan.testing.strategies import cases
 
 CAL = england_and_wales()
@@ -26,10 +27,11 @@ PROFILE = settings(
 CASES = cases().filter(lambda c: c.periods[0].start >= date(2011, 6, 1))
 
 
-def _by_rule(case: Case, as_of: date) -> dict[str, list[Obligation]]:
+def _by_rule(case: Case, as_of: date, variant: str = "standard") -> dict[str, list[Obligation]]:
+    """Evaluated obligations of one variant (``standard`` by default), by rule."""
     out: dict[str, list[Obligation]] = defaultdict(list)
     for o in evaluate(case, as_of=as_of).obligations:
-        if o.status != "not_evaluated":
+        if o.status != "not_evaluated" and o.rule_variant == variant:
             out[o.rule].append(o)
     return out
 
@@ -79,7 +81,10 @@ def test_review_chain_intervals(case: Case, as_of: date) -> None:
         assert o.due == add_months(o.anchor, 6)
         assert o.met_on is None or o.met_on > o.anchor
     for o in obs["health-initial"]:
-        assert o.due == first[o.period_id].due
+        # "Before the first review": its due date, or the day it was held if that came first.
+        review = first[o.period_id]
+        assert o.anchor == review.due
+        assert o.due == min(d for d in (review.due, review.met_on) if d is not None)
 
 
 @PROFILE
@@ -104,8 +109,26 @@ def test_placement_rules(case: Case, as_of: date) -> None:
         assert o.anchor is not None and o.due == o.anchor + timedelta(days=7)
     for o in obs["visit"]:
         pl = _placement(case, o.placement_id)
+        period = _period(case, o.period_id)
         assert o.anchor is not None and o.due is not None
-        if o.anchor < add_months(pl.start, 12):
+        status = period.legal_status_on(o.anchor)
+        reviewed = any(
+            e.type == "review"
+            and not getattr(e, "cancelled", False)
+            and pl.start < e.date <= o.anchor
+            and case.date_of_birth <= e.date <= as_of
+            for e in case.events
+        )
+        if pl.kind == "connected_person_temporary" or (
+            pl.kind == "placed_with_parents" and status == "interim_care_order"
+        ):
+            # reg 28(4): weekly until the first review after the placement started, then 4-weekly.
+            assert o.due == o.anchor + timedelta(weeks=4 if reviewed else 1)
+        elif pl.kind == "placed_with_parents":
+            # reg 28(5)(b) under a care order; reg 28(3) otherwise: weekly until that review.
+            weekly = status != "care_order" and not reviewed
+            assert o.due == o.anchor + timedelta(weeks=1 if weekly else 6)
+        elif o.anchor < add_months(pl.start, 12):
             assert o.due == o.anchor + timedelta(weeks=6)
         elif pl.intended_until_18:
             assert o.due in (add_months(o.anchor, 3), add_months(o.anchor, 6))
@@ -113,10 +136,23 @@ def test_placement_rules(case: Case, as_of: date) -> None:
                 assert o.due == add_months(o.anchor, 3)
         else:
             assert o.due == o.anchor + timedelta(weeks=6)
+    for o in obs["visit-care-order"]:
+        pl = _placement(case, o.placement_id)
+        assert pl.kind == "placed_with_parents" and o.anchor is not None
+        assert _period(case, o.period_id).legal_status_on(o.anchor) == "care_order"
+        assert pl.start <= o.anchor and o.due == o.anchor + timedelta(weeks=1)
+    for o in obs["visit-seen-alone"]:
+        pl = _placement(case, o.placement_id)
+        assert o.anchor is not None and o.due == o.anchor and pl.start <= o.anchor
+        assert o.status in ("met_on_time", "exempt", "missed")
+    eighteen = birthday(case.date_of_birth, 18)
     for o in obs["review-before-move"]:
         pl = _placement(case, o.placement_id)
         assert pl.end is not None and o.due == o.anchor == pl.end
-        assert o.met_on is None or add_months(pl.end, -3) <= o.met_on <= pl.end
+        assert pl.end < eighteen and pl.end <= as_of
+        assert o.met_on is None or max(add_months(pl.end, -3), pl.start) <= o.met_on <= pl.end
+        if pl.end_reason == "planned":
+            assert o.status != "exempt"
 
 
 @PROFILE
@@ -135,3 +171,64 @@ def test_pep_reviews_are_one_per_term_after_the_first_pep(case: Case, as_of: dat
         assert o.met_on is None or o.anchor <= o.met_on <= o.due
         assert (o.period_id, o.anchor) not in seen
         seen.add((o.period_id, o.anchor))
+
+
+@PROFILE
+@given(case=CASES, as_of=AS_OF)
+def test_short_break_variants(case: Case, as_of: date) -> None:
+    obs = _by_rule(case, as_of, "short_breaks")
+    for rule in (
+        "placement-plan",
+        "placement-notification",
+        "health-initial",
+        "health-review",
+        "pep-initial",
+        "pep-review",
+        "permanence-plan",
+    ):
+        for o in obs[rule]:
+            assert (o.status, o.reason, o.due) == ("not_required", "short_breaks", None)
+    for o in obs["review-first"]:
+        first = _period(case, o.period_id).placements[0].start
+        assert o.anchor == first and o.due == add_months(first, 3)
+    for rule in ("review-second", "review-subsequent"):
+        for o in obs[rule]:
+            assert o.anchor is not None and o.due == add_months(o.anchor, 6)
+    for rule, months in (("visit-first", 3), ("visit", 6)):
+        for o in obs[rule]:
+            period = _period(case, o.period_id)
+            assert o.placement_id is None and o.anchor is not None
+            backstop = add_months(o.anchor, months)
+            agreed = period.agreed_visit_interval_days
+            expected = backstop if agreed is None else min(backstop, o.anchor + timedelta(agreed))
+            assert o.due == expected
+            if o.met_on is not None:  # only visits on days the child is placed count
+                assert any(
+                    pl.start <= o.met_on <= (period.placement_end(pl) or date.max)
+                    for pl in period.placements
+                )
+
+
+@PROFILE
+@given(case=CASES, as_of=AS_OF)
+def test_sdq_years(case: Case, as_of: date) -> None:
+    for o in _by_rule(case, as_of)["sdq"]:
+        period = _period(case, o.period_id)
+        assert o.due is not None and (o.due.month, o.due.day) == (3, 31)
+        assert o.anchor == date(o.due.year - 1, 4, 1)
+        assert 4 <= age_on(case.date_of_birth, o.due) <= 16
+        assert period.regime == "standard" and period.start <= o.anchor
+        assert o.met_on is None or o.anchor <= o.met_on <= o.due
+
+
+@PROFILE
+@given(case=cases(), as_of=AS_OF)
+def test_a_version_never_applies_outside_its_dates(case: Case, as_of: date) -> None:
+    versions = {(r.id, r.variant, r.version): r for r in ENGLAND.rules}
+    for o in evaluate(case, as_of=as_of).obligations:
+        if o.reason in ("not_in_force", "no_variant"):
+            continue
+        decl = versions[(o.rule, o.rule_variant or "", o.rule_version or "")]
+        assert o.anchor is not None
+        on = o.anchor if decl.chosen_by == "anchor" or o.due is None else o.due
+        assert decl.in_force.contains(on), (o.key, decl.version, on)

@@ -18,7 +18,7 @@ from lacplan.rules.conventions import Conventions
 
 CHILD = "C1"
 
-#: The catalogue order of the England pack (the rules issue).
+#: The catalogue order of the England pack (the rules issues).
 CATALOGUE: tuple[str, ...] = (
     "care-plan",
     "placement-plan",
@@ -33,6 +33,13 @@ CATALOGUE: tuple[str, ...] = (
     "pep-review",
     "visit-first",
     "visit",
+    "visit-care-order",
+    "visit-seen-alone",
+    "permanence-plan",
+    "sdq",
+    "needs-assessment",
+    "pathway-plan",
+    "pathway-plan-review",
 )
 
 DateLike = str | date | None

@@ -102,10 +102,69 @@ def test_immediate_risk_is_exempt() -> None:
     assert o.due is not None and o.due.isoformat() == "2024-06-03"
 
 
-def test_move_to_an_emergency_placement_is_exempt() -> None:
-    r = run(_move("2024-06-03", [], next_emergency=True), "2024-07-01")
+def test_move_to_an_emergency_placement_with_no_end_reason_is_exempt() -> None:
+    r = run(_move("2024-06-03", [], end_reason=None, next_emergency=True), "2024-07-01")
     o = ob(r, "review-before-move")
     assert (o.status, o.reason, o.met_on, o.days_late) == ("exempt", "emergency_move", None, None)
+
+
+def test_a_planned_end_is_never_exempt_even_into_an_emergency_placement() -> None:
+    # Correction 1: `end_reason: planned` into an emergency placement, no review: missed (due on
+    # the move date, Mon 3 Jun 2024; the placement ended that day).
+    r = run(_move("2024-06-03", [], end_reason="planned", next_emergency=True), "2024-07-01")
+    expect(ob(r, "review-before-move"), status="missed", due="2024-06-03")
+    met = run(_move("2024-06-03", [ev("review", "2024-05-20")], next_emergency=True), "2024-07-01")
+    expect(
+        ob(met, "review-before-move"), status="met_on_time", due="2024-06-03", met_on="2024-05-20"
+    )
+
+
+def test_immediate_risk_is_exempt_whatever_the_next_placement() -> None:
+    r = run(_move("2024-06-03", [], end_reason="immediate_risk", next_emergency=True), "2024-07-01")
+    assert ob(r, "review-before-move").reason == "immediate_risk"
+
+
+def test_a_review_before_the_placement_started_does_not_count() -> None:
+    # PL1 Mon 8 Jan 2024 -> PL2 Thu 1 Feb 2024 -> PL3 Mon 8 Apr 2024. For the move out of PL2 the
+    # window is [max(8 Jan 2024, 1 Feb 2024), 8 Apr 2024] = [1 Feb, 8 Apr]: the review of Wed 31
+    # Jan 2024 (in the 3 months, but held while the child was still in PL1) does not count.
+    pls = [
+        placement("PL1", START, "2024-02-01", end_reason="planned"),
+        placement("PL2", "2024-02-01", "2024-04-08", end_reason="planned"),
+        placement("PL3", "2024-04-08"),
+    ]
+    r = run(case(DOB, [period(START, pls)], [ev("review", "2024-01-31")]), "2024-07-01")
+    expect(
+        ob(r, "review-before-move", placement="PL1"),
+        status="met_on_time",
+        due="2024-02-01",
+        met_on="2024-01-31",
+    )
+    expect(ob(r, "review-before-move", placement="PL2"), status="missed", due="2024-04-08")
+    # A review on the day PL2 started is in its window.
+    r = run(case(DOB, [period(START, pls)], [ev("review", "2024-02-01")]), "2024-07-01")
+    expect(
+        ob(r, "review-before-move", placement="PL2"),
+        status="met_on_time",
+        due="2024-04-08",
+        met_on="2024-02-01",
+    )
+
+
+def test_no_duty_for_a_move_on_or_after_the_18th_birthday() -> None:
+    # Born Sat 2 Jun 2006: 18 on Sun 2 Jun 2024. A move on Mon 3 Jun 2024 comes after care ended
+    # at 18 (and a move on the birthday itself ends care with it): no obligation either way.
+    for move in ("2024-06-03", "2024-06-02"):
+        pls = [placement("PL1", START, move, end_reason="planned"), placement("PL2", move)]
+        r = run(case("2006-06-02", [period(START, pls)]), "2024-07-01")
+        assert obs(r, "review-before-move") == [], move
+    # The day before the birthday still counts: due Sat 1 Jun 2024.
+    pls = [
+        placement("PL1", START, "2024-06-01", end_reason="planned"),
+        placement("PL2", "2024-06-01"),
+    ]
+    r = run(case("2006-06-02", [period(START, pls)]), "2024-07-01")
+    expect(ob(r, "review-before-move"), status="missed", due="2024-06-01")
 
 
 def test_placement_ended_for_another_reason_is_not_required() -> None:

@@ -213,9 +213,18 @@ def test_a_period_starting_after_as_of_has_no_obligations() -> None:
 
 
 def test_before_the_regulations_were_in_force() -> None:
-    # CPPCR 2010 in force from 1 Apr 2011: a care plan due on 1 Jun 2010 is not evaluated.
+    # CPPCR 2010 in force from 1 Apr 2011. Before it the care plan had no fixed timescale (reg
+    # 4(6), version 1991-10-14), the placement notification no version at all.
     old = run(case("2002-04-02", [period("2010-06-01")]), "2010-07-01")
-    assert ob(old, "care-plan").status == "not_evaluated"
+    o = ob(old, "care-plan")
+    assert (o.status, o.reason, o.due, o.rule_version) == (
+        "pending",
+        "no_fixed_timescale",
+        None,
+        "1991-10-14",
+    )
+    n = ob(old, "placement-notification")
+    assert (n.status, n.reason) == ("not_evaluated", "not_in_force")
     new = run(
         case("2002-04-02", [period("2011-04-01")], [ev("care_plan", "2011-04-01")]), "2011-05-01"
     )
@@ -264,6 +273,11 @@ EXPECTED_KEYS = [
     "C1:2:B2:visit-first:2024-04-01",
     "C1:2:B2:visit:2024-04-05",
     "C1:2:B2:visit:2024-05-10",
+    # One seen-alone duty per social worker visit (seen_alone not recorded: not evaluated).
+    "C1:2:B2:visit-seen-alone:2024-04-05",
+    "C1:2:B2:visit-seen-alone:2024-05-10",
+    # Year ending Mon 31 Mar 2025: looked after since 4 Mar 2024 (before 1 Apr 2024), aged 4-16.
+    "C1:2:-:sdq:2024-04-01",
 ]
 
 

@@ -12,6 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from lacplan.domain.events import Event
 from lacplan.domain.fields import Id, IsoDate, _no_default, _problems_error, _q
 
+PlacementKind = Literal[
+    "foster", "residential", "placed_with_parents", "connected_person_temporary", "other"
+]
+LegalStatusCode = Literal[
+    "interim_care_order", "care_order", "section_20", "placement_order", "other"
+]
+
 if TYPE_CHECKING:
     from lacplan.domain.assign import Assignment
     from lacplan.domain.findings import Finding
@@ -43,7 +50,17 @@ class Placement(BaseModel):
         default=False, strict=True, description="A long-term foster placement."
     )
     end_reason: Literal["planned", "immediate_risk", "other"] | None = Field(
-        default=None, description="Why the placement ended, if it ended."
+        default=None,
+        description="Why the placement ended, if it ended: 'planned' (ended by the responsible "
+        "authority as planned), 'immediate_risk' (ended because of an immediate risk of "
+        "significant harm, reg 14(3)) or 'other' (not ended by the authority).",
+    )
+    kind: PlacementKind = Field(
+        default="other",
+        description="What kind of placement it is, where the visiting timescales depend on it "
+        "(reg 28(3)-(5)): 'placed_with_parents' (with a parent or person with parental "
+        "responsibility), 'connected_person_temporary' (a connected person with temporary "
+        "approval under reg 24), 'foster', 'residential' or 'other'.",
     )
 
     @model_validator(mode="after")
@@ -61,6 +78,35 @@ class Placement(BaseModel):
                 ]
             )
         return self
+
+
+#: Placement kinds (``Placement.kind``).
+PLACEMENT_KINDS: tuple[str, ...] = (
+    "foster",
+    "residential",
+    "placed_with_parents",
+    "connected_person_temporary",
+    "other",
+)
+#: Legal statuses (``LegalStatus.status``).
+LEGAL_STATUSES: tuple[str, ...] = (
+    "interim_care_order",
+    "care_order",
+    "section_20",
+    "placement_order",
+    "other",
+)
+
+
+class LegalStatus(BaseModel):
+    """The child's legal status from a date (until the next entry of the period's list)."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", hide_input_in_errors=True, populate_by_name=True
+    )
+
+    from_: IsoDate = Field(alias="from", description="Date this legal status began.")
+    status: LegalStatusCode = Field(description="The legal status from that date.")
 
 
 def _placement_key(p: Placement) -> tuple[date, date]:
@@ -92,6 +138,19 @@ class Period(BaseModel):
         description="At least one; within the period and not overlapping. A move is one "
         "placement's end equal to the next one's start.",
     )
+    legal_status: tuple[LegalStatus, ...] = Field(
+        default=(),
+        description="The child's legal status during the period, as dated entries (each "
+        "applies from its date until the next); sorted by date once loaded. Used for the "
+        "visiting timescales of children placed with parents (reg 28(4)-(5)).",
+    )
+    agreed_visit_interval_days: int | None = Field(
+        default=None,
+        strict=True,
+        ge=1,
+        description="Short breaks (reg 48): the interval between visits, in days, agreed with "
+        "the IRO and the parents and recorded in the care plan. Ignored for other regimes.",
+    )
 
     def placement_end(self, p: Placement) -> date | None:
         """``p``'s end, or the period's end for an open placement (``None`` if both are open)."""
@@ -107,7 +166,19 @@ class Period(BaseModel):
         if self.entry == "emergency" and "emergency" not in first.model_fields_set:
             ordered[0] = first.model_copy(update={"emergency": True})
         object.__setattr__(self, "placements", tuple(ordered))
+        object.__setattr__(
+            self, "legal_status", tuple(sorted(self.legal_status, key=lambda s: s.from_))
+        )
         return self
+
+    def legal_status_on(self, d: date) -> str | None:
+        """The legal status in force on ``d`` (the latest entry dated on or before it)."""
+        found: str | None = None
+        for entry in self.legal_status:
+            if entry.from_ > d:
+                break
+            found = entry.status
+        return found
 
 
 def _period_problems(period: Period) -> list[tuple[str, str, str]]:
@@ -199,6 +270,28 @@ def _period_problems(period: Period) -> list[tuple[str, str, str]]:
                     f"placement {_q(pb.placement_id)} starts before placement "
                     f"{_q(pa.placement_id)} (placements[{a}]) ends. Placements must not overlap; "
                     "a move is one placement's end equal to the next one's start.",
+                )
+            )
+    first_dated: dict[date, int] = {}
+    for i, entry in enumerate(period.legal_status):
+        where = f"legal_status[{i}].from"
+        j = first_dated.setdefault(entry.from_, i)
+        if j != i:
+            problems.append(
+                (
+                    "duplicate_legal_status",
+                    where,
+                    f"legal_status[{i}] has the same date as legal_status[{j}]. Give one legal "
+                    "status per date; the later entry replaces the earlier one from its date.",
+                )
+            )
+        if period.end is not None and entry.from_ > period.end:
+            problems.append(
+                (
+                    "legal_status_outside_period",
+                    where,
+                    f"legal_status[{i}] starts after the period ends. Record it in the period of "
+                    "care it belongs to.",
                 )
             )
     return problems

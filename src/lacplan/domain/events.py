@@ -60,6 +60,12 @@ class HealthConsentRefused(_EventBase):
     """Consent to a health assessment was refused."""
 
     type: Literal["health_consent_refused"] = "health_consent_refused"
+    refused_by: Literal["child", "parent", "other"] = Field(
+        default="child",
+        description="Who refused: 'child' (the child, of sufficient age and understanding: the "
+        "health duty is then not required), 'parent' or 'other' (reported as a finding; the "
+        "duty stands).",
+    )
 
 
 class Pep(_EventBase):
@@ -86,6 +92,12 @@ class Visit(_EventBase):
     )
     unannounced: bool | None = Field(
         default=None, strict=True, description="The visit was unannounced; null if not recorded."
+    )
+    not_seen_alone_reason: Literal["child_refused", "inappropriate", "unable"] | None = Field(
+        default=None,
+        description="Why the child was not seen alone (reg 29): the child, of sufficient age "
+        "and understanding, refused; the social worker considered it inappropriate; or was "
+        "unable to. Only read when seen_alone is false.",
     )
 
 
@@ -122,6 +134,18 @@ class PathwayPlanReview(_EventBase):
     type: Literal["pathway_plan_review"] = "pathway_plan_review"
 
 
+class Sdq(_EventBase):
+    """A Strengths and Difficulties Questionnaire was completed (the score is not recorded)."""
+
+    type: Literal["sdq"] = "sdq"
+
+
+class PermanencePlan(_EventBase):
+    """A plan for permanence was recorded in the care plan."""
+
+    type: Literal["permanence_plan"] = "permanence_plan"
+
+
 Event = Annotated[
     CarePlan
     | PlacementPlan
@@ -136,7 +160,9 @@ Event = Annotated[
     | ReducedVisitsWithdrawn
     | NeedsAssessment
     | PathwayPlan
-    | PathwayPlanReview,
+    | PathwayPlanReview
+    | Sdq
+    | PermanencePlan,
     Field(discriminator="type"),
 ]
 """Any event; the ``type`` field selects the class and so the fields it accepts."""
@@ -156,6 +182,8 @@ _EVENT_CLASSES: Final[tuple[type[_EventBase], ...]] = (
     NeedsAssessment,
     PathwayPlan,
     PathwayPlanReview,
+    Sdq,
+    PermanencePlan,
 )
 _EVENT_CLASS_BY_TYPE: Final[dict[str, type[_EventBase]]] = {
     c.model_fields["type"].default: c for c in _EVENT_CLASSES
@@ -169,3 +197,10 @@ _COMPARED_FIELDS: Final[dict[str, tuple[str, ...]]] = {
 
 #: Every event ``type`` string, in the order of the format documentation.
 EVENT_TYPES: Final[tuple[str, ...]] = tuple(_EVENT_CLASS_BY_TYPE)
+
+#: Event types of the leaving-care duties, which run after care ends up to the 21st birthday
+#: (relevant and former relevant children): such events are used, and never reported as
+#: outside a period, up to that birthday.
+LEAVING_CARE_EVENT_TYPES: Final[frozenset[str]] = frozenset(
+    {"needs_assessment", "pathway_plan", "pathway_plan_review"}
+)

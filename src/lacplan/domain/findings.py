@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+from lacplan.calendar import birthday
 from lacplan.domain.assign import Assignment, assign_events
 from lacplan.domain.case import Case
-from lacplan.domain.events import _COMPARED_FIELDS, _EventBase
+from lacplan.domain.events import _COMPARED_FIELDS, LEAVING_CARE_EVENT_TYPES, _EventBase
 from lacplan.domain.fields import _q
 
 __all__ = ["FINDING_CODES", "Finding", "case_findings"]
@@ -20,6 +21,10 @@ FINDING_CODES: Final[tuple[str, ...]] = (
     "event_before_birth",
     "placement_of_other_period",
     "duplicate_event",
+    "period_after_18",
+    "placement_after_18",
+    "event_after_scope_end",
+    "consent_refused_by_other",
 )
 
 
@@ -33,6 +38,9 @@ class Finding:
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "field": self.field, "message": self.message}
+
+
+_REFUSER: Final = {"parent": "a parent", "other": "someone other than the child"}
 
 
 def _subject(child_id: str | None, field: str) -> str:
@@ -59,6 +67,30 @@ def case_findings(
             "periods",
             "the case has no periods of care, so no timescale can be computed for it.",
         )
+    b18 = birthday(case.date_of_birth, 18)
+    b21 = birthday(case.date_of_birth, 21)
+    for i, period in enumerate(case.periods):
+        if as_of is not None and period.start > as_of:
+            continue
+        if period.start >= b18:
+            add(
+                "period_after_18",
+                f"periods[{i}].start",
+                f"period {_q(period.period_id)} starts on or after the child's 18th birthday, "
+                "when care ends, so none of its clocks is computed and its placements and "
+                "events are not used. Check the dates of birth and of the period.",
+            )
+            continue
+        for j, pl in enumerate(period.placements):
+            if pl.start >= b18 and (as_of is None or pl.start <= as_of):
+                add(
+                    "placement_after_18",
+                    f"periods[{i}].placements[{j}].start",
+                    f"placement {_q(pl.placement_id)} starts on or after the child's 18th "
+                    "birthday, when care ends, so none of its clocks is computed. Check its "
+                    "start and the date of birth.",
+                )
+    period_start = {period.period_id: period.start for period in case.periods}
     placement_period = {
         pl.placement_id: period.period_id for period in case.periods for pl in period.placements
     }
@@ -69,7 +101,21 @@ def case_findings(
         if as_of is not None and event.date > as_of:
             continue
         name = _event_name(event)
-        if assigned.period_id is None:
+        # Leaving-care duties run to the 21st birthday, after care has ended.
+        leaving_care = event.type in LEAVING_CARE_EVENT_TYPES and event.date <= b21
+        if (
+            assigned.period_id is not None
+            and event.date > b18
+            and not leaving_care
+            and period_start[assigned.period_id] < b18
+        ):
+            add(
+                "event_after_scope_end",
+                f"events[{k}].date",
+                f"the {name} is dated after the child's 18th birthday, when care ended, so it "
+                "is not used. Check its date and the date of birth.",
+            )
+        if assigned.period_id is None and not leaving_care:
             if case.periods:
                 add(
                     "event_outside_period",
@@ -88,6 +134,15 @@ def case_findings(
                 "event_before_birth",
                 f"events[{k}].date",
                 f"the {name} is dated before the child's date of birth. Check both dates.",
+            )
+        refused_by = getattr(event, "refused_by", "child")
+        if event.type == "health_consent_refused" and refused_by != "child":
+            add(
+                "consent_refused_by_other",
+                f"events[{k}].refused_by",
+                f"the {name} records a refusal by {_REFUSER[refused_by]}. Only the child's own "
+                "refusal (of sufficient age and understanding) ends a health duty, so the "
+                "assessment is still due.",
             )
         if event.placement_id is not None:
             owner = placement_period.get(event.placement_id)

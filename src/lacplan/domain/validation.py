@@ -35,6 +35,8 @@ ERROR_CODES: Final[tuple[str, ...]] = (
     "duplicate_period_id",
     "birth_after_entry",
     "unknown_placement",
+    "duplicate_legal_status",
+    "legal_status_outside_period",
 )
 
 

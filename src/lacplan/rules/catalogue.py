@@ -21,6 +21,7 @@ from lacplan.rules.schema import (
     AgeCondition,
     AttrCondition,
     Chain,
+    Citation,
     Condition,
     ConventionCondition,
     DateBefore,
@@ -28,6 +29,8 @@ from lacplan.rules.schema import (
     DateOnOrAfter,
     EventExists,
     EventState,
+    InPeriod,
+    LegalStatusIs,
     LookedAfterFor,
     NotCondition,
     PerEvent,
@@ -36,7 +39,13 @@ from lacplan.rules.schema import (
     Windows,
 )
 
-__all__ = ["describe_condition", "describe_date", "render_catalogue"]
+__all__ = [
+    "anchor_id",
+    "describe_condition",
+    "describe_date",
+    "render_catalogue",
+    "row_citations",
+]
 
 _REF_WORDS = {
     "anchor": "the anchor",
@@ -46,29 +55,86 @@ _REF_WORDS = {
     "placement.start": "the placement's start",
     "placement.end": "the placement's end",
 }
+_FACT_WORDS = {
+    "birthday_16": "the 16th birthday",
+    "birthday_18": "the 18th birthday",
+    "birthday_21": "the 21st birthday",
+    "leaving_care_eligibility": "the leaving-care eligibility date",
+}
+
+
+def _ref_words(ref: str) -> str:
+    if ref in _REF_WORDS:
+        return _REF_WORDS[ref]
+    if ref.startswith("fact:"):
+        return _FACT_WORDS.get(ref[5:], f"the {ref[5:].replace('_', ' ')} date")
+    if ref.startswith("legal_status:"):
+        return f"the date the legal status became {ref[13:]}"
+    rule, _, field = ref[5:].partition(".")
+    return f"{rule}'s {field.replace('_', ' ')}"
 
 
 def describe_date(expr: DateExpr) -> str:
     """Plain English for a date reference, e.g. ``"the first placement's start - 3 months"``."""
-    rr = expr.rule_ref
-    if rr:
-        text = f"{rr[0]}'s {rr[1].replace('_', ' ')}"
-    elif expr.fact:
-        text = f"the {expr.fact.replace('_', ' ')} date"
-    else:
-        text = _REF_WORDS[expr.ref]
+    text = _ref_words(expr.ref)
     if expr.offset is not None:
         sign = "+" if expr.offset.n >= 0 else "-"
         text += f" {sign} {describe_offset(type(expr.offset)(n=abs(expr.offset.n)))}"
     if expr.minus_months_convention:
         text += f" - `{expr.minus_months_convention}` months"
+    if expr.plus_days_field:
+        text += f" + `period.{expr.plus_days_field}` days"
+    if expr.not_before:
+        text += f", but not before {_ref_words(expr.not_before)}"
     return text
+
+
+def row_citations(rule: Rule) -> tuple[Citation, ...]:
+    """Every citation an obligation of ``rule`` can carry: its offsets' own citations, and the
+    rule's where some offset (or a window schedule) has none."""
+    own = [o.citation for o in rule.offsets if o.citation is not None]
+    if not rule.offsets or len(own) < len(rule.offsets):
+        own.insert(0, rule.citation)
+    out: list[Citation] = []
+    for c in own:
+        if all(c.label != seen.label for seen in out):
+            out.append(c)
+    return tuple(out)
+
+
+def _labels(citations: Sequence[Citation]) -> str:
+    """``"SI 2010/959 reg 28(2)(b), reg 28(2)(c)(i)"``: one instrument code per run."""
+    parts: list[str] = []
+    last = ""
+    for c in citations:
+        parts.append(c.provision if c.instrument == last else c.label)
+        last = c.instrument
+    return ", ".join(parts)
+
+
+def _short_labels(rule: Rule) -> str:
+    """The rule's citation, and how many more its intervals carry (for the terminal table)."""
+    more = sum(c.label != rule.citation.label for c in row_citations(rule))
+    return rule.citation.label + (f" (+{more} by interval)" if more else "")
+
+
+def _in_force(rule: Rule) -> str:
+    span = (
+        rule.in_force.start.isoformat()
+        + " to "
+        + (rule.in_force.end.isoformat() if rule.in_force.end else "open")
+    )
+    return span + (" (by anchor)" if rule.chosen_by == "anchor" else "")
 
 
 def describe_condition(c: Condition) -> str:
     """Plain English for one condition."""
     if isinstance(c, AttrCondition):
         return f"{c.target.replace('_', ' ')} {c.field} is {json.dumps(c.equals)}"
+    if isinstance(c, InPeriod):
+        return f"{_ref_words(c.on)} falls in the period of care"
+    if isinstance(c, LegalStatusIs):
+        return f"the legal status on {_ref_words(c.on)} is {' or '.join(c.status_in)}"
     if isinstance(c, AgeCondition):
         parts = []
         if c.below is not None:
@@ -77,15 +143,15 @@ def describe_condition(c: Condition) -> str:
             parts.append(f"at least {c.at_least}")
         if c.range_convention is not None:
             parts.append(f"within the `{c.range_convention}` ages")
-        return f"the child is {' and '.join(parts)} on {_REF_WORDS.get(c.on, c.on)}"
+        return f"the child is {' and '.join(parts)} on {_ref_words(c.on)}"
     if isinstance(c, DateBefore):
-        return f"{_REF_WORDS.get(c.on, c.on)} is before {describe_date(c.limit)}"
+        return f"{_ref_words(c.on)} is before {describe_date(c.limit)}"
     if isinstance(c, DateOnOrAfter):
-        return f"{_REF_WORDS.get(c.on, c.on)} is on or after {c.date.isoformat()}"
+        return f"{_ref_words(c.on)} is on or after {c.date.isoformat()}"
     if isinstance(c, EventState):
         return (
             f"the latest {c.set.describe()} / {c.clear.describe()} event ({c.scope}) on or before "
-            f"{_REF_WORDS.get(c.on, c.on)} is {c.set.describe()}"
+            f"{_ref_words(c.on)} is {c.set.describe()}"
         )
     if isinstance(c, EventExists):
         return (
@@ -95,7 +161,7 @@ def describe_condition(c: Condition) -> str:
     if isinstance(c, LookedAfterFor):
         return (
             f"the child has been looked after continuously for {c.months} months on "
-            f"{_REF_WORDS.get(c.on, c.on)}"
+            f"{_ref_words(c.on)}"
         )
     if isinstance(c, RuleStatusCondition):
         return f"{c.rule} is {' or '.join(c.status_in)}"
@@ -133,15 +199,24 @@ def _schedule(rule: Rule) -> str:
     return "once per scope"
 
 
+def anchor_id(rule: Rule) -> str:
+    """The HTML anchor of a declaration's section in ``docs/rules.md``."""
+    return f"{rule.id}--{rule.variant}--{rule.version}".replace("_", "-")
+
+
 def _rule_markdown(rule: Rule) -> list[str]:
     c = rule.citation
+    chosen = "chosen by its anchor date" if rule.chosen_by == "anchor" else "chosen by its due date"
     out = [
-        f"### `{rule.id}`: {rule.title}",
+        f'<a id="{anchor_id(rule)}"></a>',
+        "",
+        f"### `{rule.id}` ({rule.variant}, {rule.version}): {rule.title}",
         "",
         f"- **Scope:** {rule.scope}; **schedule:** {_schedule(rule)}",
         f"- **Variant / version:** `{rule.variant}` / `{rule.version}`, in force from "
         f"{rule.in_force.start.isoformat()}"
-        + (f" to {rule.in_force.end.isoformat()}" if rule.in_force.end else ""),
+        + (f" to {rule.in_force.end.isoformat()}" if rule.in_force.end else "")
+        + f" ({chosen}, A20)",
         f"- **Citation:** [{c.label}]({c.url}) ({c.instrument_title}); verification: "
         f"**{c.status}**" + (f". {c.note}" if c.note else ""),
     ]
@@ -155,6 +230,11 @@ def _rule_markdown(rule: Rule) -> list[str]:
         out.append(f"- **Variant applies when:** {_when(rule.variant_when)}")
     if rule.applies:
         out.append(f"- **Arises when:** {_when(rule.applies)}")
+    if rule.scope_end is not None:
+        out.append(
+            f"- **Runs until:** {describe_date(rule.scope_end.date)} ({rule.scope_end.label}), "
+            "instead of the scope's end and the 18th birthday"
+        )
     out.append("- **Anchor:**")
     for a in rule.anchor:
         out.append(f"  - {a.label}: {describe_date(a.date)} (when {_when(a.when)})")
@@ -165,6 +245,11 @@ def _rule_markdown(rule: Rule) -> list[str]:
             cite = f" [{o.citation.label}, {o.citation.status}]" if o.citation else ""
             label = f"{o.label}: " if o.label else ""
             out.append(f"  - {label}{what} (when {_when(o.when)}){cite}")
+            for e in o.earlier_of:
+                cond = f" when {_when(e.when)}" if e.when else ""
+                out.append(
+                    f"    - or earlier: {describe_date(e.date)} ({e.label}){cond}, if it resolves"
+                )
     sat = rule.satisfied_by
     bounds = []
     if sat.start:
@@ -172,7 +257,9 @@ def _rule_markdown(rule: Rule) -> list[str]:
     if sat.after:
         bounds.append(f"after {describe_date(sat.after)}")
     if sat.end:
-        bounds.append(f"on or before {describe_date(sat.end)}")
+        bounds.append(f"on or before {describe_date(sat.end)} (instead of the scope's end)")
+    if sat.within_placements:
+        bounds.append("dated inside one of the period's placements")
     out.append(
         f"- **Satisfied by:** {' or '.join(e.describe() for e in sat.events)} "
         f"({sat.scope or rule.scope} events, {sat.pick} match"
@@ -182,9 +269,10 @@ def _rule_markdown(rule: Rule) -> list[str]:
     for ex in rule.exemptions:
         out.append(f"- **{ex.status} (`{ex.reason}`):** {ex.label}; when {_when(ex.when)}")
     for en in rule.endings:
+        what = f" ({en.label})" if en.label else ""
         out.append(
-            f"- **Closed by** {en.event.describe()} (`{en.reason}`): {en.on_or_before_due} if on "
-            f"or before the due date, {en.after_due} after it"
+            f"- **Closed by** {en.event.describe()}{what} (`{en.reason}`): {en.on_or_before_due} "
+            f"if on or before the due date, {en.after_due} after it"
         )
     if rule.conventions:
         out.append(f"- **Conventions:** {', '.join(rule.conventions)} (see `docs/conventions.md`)")
@@ -214,12 +302,28 @@ def render_catalogue(pack: RulePack, fmt: str = "markdown", *, on: date | None =
         lines = [f"{pack.title} (pack {pack.name} {pack.version})"]
         if on is not None:
             lines[0] += f", in force on {on.isoformat()}"
-        width = max((len(r.id) for r in rules), default=2)
-        for r in rules:
-            lines.append(
-                f"  {r.id.ljust(width)}  {r.scope:<9}  {r.citation.label:<32}  "
-                f"{r.citation.status:<10}  {r.title}"
+        if not rules:
+            when = f"on {on.isoformat()}" if on is not None else "at any date"
+            lines.append(f"  No rule of pack {pack.name} is in force {when}.")
+            return "\n".join(lines) + "\n"
+        rows = [
+            (
+                r.id,
+                r.variant,
+                r.version,
+                _in_force(r),
+                r.scope,
+                _short_labels(r),
+                r.citation.status,
+                r.title,
             )
+            for r in rules
+        ]
+        head = ("id", "variant", "version", "in force", "scope", "citation", "status", "title")
+        widths = [max(len(row[i]) for row in (head, *rows)) for i in range(len(head) - 1)]
+        for row in (head, *rows):
+            cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
+            lines.append("  " + "  ".join([*cells, row[-1]]).rstrip())
         return "\n".join(lines) + "\n"
     out = [
         "# Rule catalogue",
@@ -233,22 +337,25 @@ def render_catalogue(pack: RulePack, fmt: str = "markdown", *, on: date | None =
         "Verification status: **P** primary text read, **S** secondary sources only, "
         "**UNVERIFIED** not confirmed (treat as a hypothesis).",
         "",
-        "| id | title | scope | citation | status |",
-        "|---|---|---|---|---|",
+        "Every variant and version is listed, with the dates it is in force and every citation "
+        "its obligations can carry (an interval's own provision, such as reg 28(2)(b), where it "
+        "has one). Which variant applies under which regime: [regimes.md](regimes.md); one real "
+        "explanation of each: [explanations.md](explanations.md).",
+        "",
+        "| id | variant | version | in force | scope | citations | status |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rules:
         out.append(
-            f"| [`{r.id}`](#{r.id}-{_slug(r.title)}) | {r.title} | {r.scope} | "
-            f"{r.citation.label} | {r.citation.status} |"
+            f"| [`{r.id}`](#{anchor_id(r)}) | {r.variant} | {r.version} | {_in_force(r)} | "
+            f"{r.scope} | {_labels(row_citations(r))} | {r.citation.status} |"
         )
+    if not rules:
+        out.append("| (no rule in force) | | | | | | |")
     out.append("")
     for r in rules:
         out.extend(_rule_markdown(r))
     return "\n".join(out)
-
-
-def _slug(title: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

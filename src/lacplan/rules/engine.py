@@ -2,8 +2,8 @@
 
 The engine reads rule declarations (``rules/schema.py``) and nothing else: there is no branch on a
 rule id anywhere in this module. For each period of care (and each placement, for
-placement-scoped rules) it walks the pack in catalogue order, so a rule may refer to the result of
-an earlier rule in the same period (``rule:<id>.due`` and friends).
+placement-scoped variants) it walks the pack in catalogue order, so a rule may refer to the result
+of an earlier rule in the same period (``rule:<id>.due`` and friends).
 
 Status semantics (the rules issue), for an obligation with due date ``due`` as at ``as_of``:
 
@@ -13,24 +13,26 @@ Status semantics (the rules issue), for an obligation with due date ``due`` as a
   ``missed`` when it ended on or after ``due`` or the duty has no fixed due date;
 * unmet, scope open: ``overdue`` when ``as_of > due``, else ``pending``.
 
-A period's scope ends at its end date or the child's 18th birthday, whichever is first; ends
-after ``as_of`` count as open. Events dated after ``as_of`` are ignored.
+A period's scope ends at its end date or the child's 18th birthday, whichever is first (a rule may
+declare its own end instead, such as the 21st birthday); ends after ``as_of`` count as open. Events
+dated after ``as_of``, or before the child's birth, are ignored.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from lacplan.calendar import WorkingDayCalendar, add_months, age_on, birthday, fmt_date
-from lacplan.model import Assignment, Case, Event, Period, Placement, assign_events
-from lacplan.offsets import Months, apply_offset, describe_offset
+from lacplan.model import Case, Event, assign_events
+from lacplan.offsets import Months, apply_offset
 from lacplan.report import ChildResult, Obligation
 from lacplan.rules.conventions import Conventions, TermWindow
-from lacplan.rules.facts import DATE_FACTS, looked_after_since
+from lacplan.rules.explain import cited, ended_phrase, event_phrase, head, verdict
+from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.pack import RulePack
 from lacplan.rules.schema import (
     AgeCondition,
@@ -43,8 +45,9 @@ from lacplan.rules.schema import (
     DateExpr,
     DateOnOrAfter,
     EventExists,
-    EventMatch,
     EventState,
+    InPeriod,
+    LegalStatusIs,
     LookedAfterFor,
     NotCondition,
     OffsetOption,
@@ -53,104 +56,47 @@ from lacplan.rules.schema import (
     RuleStatusCondition,
     Windows,
 )
+from lacplan.rules.state import (
+    EMPTY_INDEX,
+    EndedBy,
+    EventIndex,
+    Run,
+    Scope,
+    ended,
+    index_events,
+)
 
 __all__ = ["evaluate_case"]
 
 _CHAIN_LIMIT = 10_000  # a guard, far above any real chain (weekly visits for 18 years = 940)
+_DAY = timedelta(days=1)
 
-_EventList = list[tuple[date, int, Event]]
-
-
-@dataclass(slots=True)
-class _EventIndex:
-    """Events by type, each list sorted by (date, input position)."""
-
-    by_type: dict[str, _EventList] = field(default_factory=dict)
-    # Memo of `select` results, keyed by the identity of the (long-lived) EventMatch objects.
-    _memo: dict[tuple[int, ...], tuple[_EventList, list[date]]] = field(default_factory=dict)
-
-    def add(self, pos: int, event: Event) -> None:
-        self.by_type.setdefault(event.type, []).append((event.date, pos, event))
-
-    def finish(self) -> None:
-        for lst in self.by_type.values():
-            lst.sort(key=lambda t: (t[0], t[1]))
-
-    def select(self, matches: Sequence[EventMatch]) -> tuple[_EventList, list[date]]:
-        """Events matching any of ``matches`` sorted by (date, position), and their dates."""
-        key = tuple(map(id, matches))
-        hit = self._memo.get(key)
-        if hit is not None:
-            return hit
-        out: _EventList = []
-        for m in matches:
-            lst = self.by_type.get(m.type)
-            if not lst:
-                continue
-            if m.fields:
-                out.extend(t for t in lst if _fields_match(t[2], m))
-            else:
-                out.extend(lst)
-        if len(matches) > 1:
-            out.sort(key=lambda t: (t[0], t[1]))
-        result = (out, [t[0] for t in out])
-        self._memo[key] = result
-        return result
-
-    def matching(self, matches: Sequence[EventMatch]) -> _EventList:
-        """Events matching any of ``matches``, sorted by (date, position)."""
-        return self.select(matches)[0]
-
-
-def _fields_match(event: Event, match: EventMatch) -> bool:
-    return all(getattr(event, k, _MISSING) == v for k, v in match.fields)
-
-
-_MISSING = object()
 # Date references fixed for a scope (not depending on the obligation being computed).
 _SCOPE_REFS = frozenset(
     {"period.start", "period.first_placement_start", "placement.start", "placement.end"}
 )
-_EMPTY_INDEX = _EventIndex()
-
-
-@dataclass(slots=True)
-class _Scope:
-    """Where one rule's clock runs: a period, optionally narrowed to a placement."""
-
-    period: Period
-    placement: Placement | None
-    next_placement: Placement | None
-    start: date
-    end: date | None  # ended on or before as_of (incl. 18th birthday); None = open
-    hard_end: date | None  # last date an event may count (end or 18th birthday, ignoring as_of)
-    events: _EventIndex
-    results: dict[str, list[Obligation]] = field(default_factory=dict)  # placement-scoped rules
-    dates: dict[int, date | None] = field(default_factory=dict)  # memo of scope-level DateExprs
 
 
 class _Timing(NamedTuple):
     anchor: tuple[date, str]
     due: date | None
-    due_text: str
+    note: str  # how the offset reached the due date (holidays skipped, month-end clamp)
     option: OffsetOption | None
+    option_index: int  # -1 for windows and per-event anchors without offsets
+    capped: tuple[str, date, str] | None  # (label, offset due, offset note) of an earlier_of date
+    capped_index: int
 
 
-@dataclass(slots=True)
-class _Run:
-    """Per-case evaluation state."""
+class _Outcome(NamedTuple):
+    met_on: date | None
+    event: Event | None
+    closed_on: date | None
+    status: str | None  # set by an ending
+    reason: str | None
+    label: str  # the ending's label
 
-    case: Case
-    as_of: date
-    conventions: Conventions
-    calendar: WorkingDayCalendar
-    eighteen: date
-    child_events: _EventIndex
-    period: Period | None = None
-    period_events: _EventIndex = field(default_factory=_EventIndex)
-    first_placement_start: date | None = None
-    results: dict[str, list[Obligation]] = field(default_factory=dict)
-    facts: dict[str, date | None] = field(default_factory=dict)
+
+_NO_OUTCOME = _Outcome(None, None, None, None, None, "")
 
 
 def _status_of(
@@ -172,12 +118,12 @@ class _Evaluator:
 
     __slots__ = ("pack", "run")
 
-    def __init__(self, pack: RulePack, run: _Run) -> None:
+    def __init__(self, pack: RulePack, run: Run) -> None:
         self.pack = pack
         self.run = run
 
     # ------------------------------------------------------------ date references
-    def _ref(self, ref: str, scope: _Scope, local: dict[str, date | None]) -> date | None:
+    def _ref(self, ref: str, scope: Scope, local: dict[str, date | None]) -> date | None:
         if ref in local:
             return local[ref]
         run = self.run
@@ -194,6 +140,8 @@ class _Evaluator:
             if name not in run.facts:
                 run.facts[name] = DATE_FACTS[name](run.case, run.as_of)
             return run.facts[name]
+        if ref.startswith("legal_status:"):
+            return self._status_change(ref[13:], scope)
         rule_id, _, fld = ref[5:].partition(".")
         obs = scope.results.get(rule_id) or run.results.get(rule_id)
         if not obs:
@@ -205,21 +153,45 @@ class _Evaluator:
             return first.met_on
         return first.closed_on
 
-    def _date(self, expr: DateExpr, scope: _Scope, local: dict[str, date | None]) -> date | None:
-        if expr.offset is None and expr.minus_months_convention is None:
+    def _status_change(self, status: str, scope: Scope) -> date | None:
+        """The first date in the scope (on or before ``as_of``) the legal status became
+        ``status``."""
+        last = self.run.as_of if scope.hard_end is None else min(scope.hard_end, self.run.as_of)
+        previous: str | None = None
+        for entry in scope.period.legal_status:
+            if entry.from_ > last:
+                break
+            if entry.status == status and previous != status and entry.from_ >= scope.start:
+                return entry.from_
+            previous = entry.status
+        return None
+
+    def _date(self, expr: DateExpr, scope: Scope, local: dict[str, date | None]) -> date | None:
+        if (
+            expr.offset is None
+            and expr.minus_months_convention is None
+            and expr.plus_days_field is None
+            and expr.not_before is None
+        ):
             return self._ref(expr.ref, scope, local)
         # Offsets from scope-level dates (e.g. placement start + 12 months) are computed once.
-        fixed = expr.ref in _SCOPE_REFS
+        fixed = expr.ref in _SCOPE_REFS and (
+            expr.not_before is None or expr.not_before in _SCOPE_REFS
+        )
         if fixed and id(expr) in scope.dates:
             return scope.dates[id(expr)]
         d = self._ref(expr.ref, scope, local)
         if d is not None:
-            d = self._shift(expr, d)
+            d = self._shift(expr, d, scope)
+        if d is not None and expr.not_before is not None:
+            floor = self._ref(expr.not_before, scope, local)
+            if floor is not None and floor > d:
+                d = floor
         if fixed:
             scope.dates[id(expr)] = d
         return d
 
-    def _shift(self, expr: DateExpr, d: date) -> date:
+    def _shift(self, expr: DateExpr, d: date, scope: Scope) -> date | None:
         run = self.run
         if expr.offset is not None:
             d = apply_offset(d, expr.offset, run.calendar, run.conventions.month_arithmetic)[0]
@@ -227,25 +199,30 @@ class _Evaluator:
             months = int(getattr(run.conventions, expr.minus_months_convention))
             back = Months(n=-months)
             d = apply_offset(d, back, run.calendar, run.conventions.month_arithmetic)[0]
+        if expr.plus_days_field is not None:
+            days = getattr(scope.period, expr.plus_days_field)
+            if days is None:
+                return None
+            d = d + timedelta(days=int(days))
         return d
 
     # ------------------------------------------------------------------ conditions
-    def _events(self, scope_name: str, scope: _Scope) -> _EventIndex:
+    def _events(self, scope_name: str, scope: Scope) -> EventIndex:
         if scope_name == "placement":
-            return scope.events if scope.placement else _EMPTY_INDEX
+            return scope.events if scope.placement else EMPTY_INDEX
         if scope_name == "child":
             return self.run.child_events
         return self.run.period_events
 
     def _holds(
-        self, conds: Sequence[Condition], scope: _Scope, local: dict[str, date | None]
+        self, conds: Sequence[Condition], scope: Scope, local: dict[str, date | None]
     ) -> bool:
         for c in conds:  # noqa: SIM110 - a plain loop: no generator per call in the hot path
             if not self._holds1(c, scope, local):
                 return False
         return True
 
-    def _holds1(self, c: Condition, scope: _Scope, local: dict[str, date | None]) -> bool:
+    def _holds1(self, c: Condition, scope: Scope, local: dict[str, date | None]) -> bool:
         run = self.run
         if isinstance(c, AttrCondition):
             return self._attr(c, scope) == c.equals
@@ -293,10 +270,19 @@ class _Evaluator:
             return lo < hi
         if isinstance(c, LookedAfterFor):
             on = self._ref(c.on, scope, local)
-            if on is None:
+            p = scope.period
+            if on is None or on < p.start:
                 return False
-            since = looked_after_since(run.case, on, run.as_of)
-            return since is not None and add_months(since, c.months) <= on
+            if p.end is not None and p.end <= run.as_of and on > p.end:
+                return False
+            return add_months(p.start, c.months) <= on + _DAY
+        if isinstance(c, InPeriod):
+            on = self._ref(c.on, scope, local)
+            p = scope.period
+            return on is not None and p.start <= on and (p.end is None or on <= p.end)
+        if isinstance(c, LegalStatusIs):
+            on = self._ref(c.on, scope, local)
+            return on is not None and scope.period.legal_status_on(on) in c.status_in
         if isinstance(c, RuleStatusCondition):
             prior = scope.results.get(c.rule) or run.results.get(c.rule)
             if not prior:
@@ -309,17 +295,23 @@ class _Evaluator:
             return not self._holds(c.conditions, scope, local)
         raise TypeError(f"unsupported condition {type(c).__name__}")  # pragma: no cover
 
-    def _attr(self, c: AttrCondition, scope: _Scope) -> object:
+    def _attr(self, c: AttrCondition, scope: Scope) -> object:
         if c.target == "period":
             return getattr(scope.period, c.field)
         target = scope.placement if c.target == "placement" else scope.next_placement
         if target is None:
             return None
+        if c.field == "first_in_period":
+            return target is scope.period.placements[0]
         if c.field == "ends_in_move":
+            # Ended, on or before as_of and while the child was under 18, on the day the next
+            # placement of the same period started.
             nxt = scope.next_placement if c.target == "placement" else None
+            run = self.run
             return (
-                scope.end is not None
-                and target.end is not None
+                target.end is not None
+                and target.end <= run.as_of
+                and target.end < run.eighteen
                 and nxt is not None
                 and nxt.start == target.end
             )
@@ -327,7 +319,7 @@ class _Evaluator:
 
     # ------------------------------------------------------------------ obligations
     def _anchor(
-        self, decl: Rule, scope: _Scope, local: dict[str, date | None]
+        self, decl: Rule, scope: Scope, local: dict[str, date | None]
     ) -> tuple[date, str] | None:
         opt: AnchorOption
         for opt in decl.anchor:
@@ -341,139 +333,174 @@ class _Evaluator:
                 # Carry over how the referenced due date was reached (its skipped holidays).
                 prior = scope.results.get(rule_ref[0]) or self.run.results.get(rule_ref[0])
                 if prior and prior[0].basis:
-                    return d, f"{opt.label}: {prior[0].basis}"
+                    return d, f"{opt.label}, itself {prior[0].basis}"
             return d, opt.label
         return None
 
-    def _offset(self, decl: Rule, scope: _Scope, local: dict[str, date | None]) -> OffsetOption:
-        for opt in decl.offsets:
+    def _offset(
+        self, decl: Rule, scope: Scope, local: dict[str, date | None]
+    ) -> tuple[int, OffsetOption]:
+        for i, opt in enumerate(decl.offsets):
             if self._holds(opt.when, scope, local):
-                return opt
-        return decl.offsets[-1]  # the validator makes the last option unconditional
+                return i, opt
+        return len(decl.offsets) - 1, decl.offsets[-1]  # the last option is unconditional
 
     def _timing(
         self,
         decl: Rule,
-        scope: _Scope,
+        scope: Scope,
         anchor_override: tuple[date, str] | None,
         window: tuple[date, date, str] | None,
     ) -> _Timing | None:
         """Anchor and due date of one obligation under one rule version (None: no anchor)."""
         if window is not None:
-            return _Timing((window[0], window[2]), window[1], "", None)
+            return _Timing((window[0], window[2]), window[1], "", None, -1, None, -1)
         local: dict[str, date | None] = {}
         anchor = anchor_override or self._anchor(decl, scope, local)
         if anchor is None:
             return None
         local["anchor"] = anchor[0]
-        option = self._offset(decl, scope, local)
+        index, option = self._offset(decl, scope, local)
         if option.offset is None:
-            return _Timing(anchor, None, "", option)
+            return _Timing(anchor, None, "", option, index, None, -1)
         run = self.run
-        due, text = apply_offset(
+        due, note = apply_offset(
             anchor[0], option.offset, run.calendar, run.conventions.month_arithmetic
         )
-        return _Timing(anchor, due, text, option)
+        capped: tuple[str, date, str] | None = None
+        capped_index = -1
+        for k, earlier in enumerate(option.earlier_of):
+            if earlier.when and not self._holds(earlier.when, scope, local):
+                continue
+            d = self._date(earlier.date, scope, local)
+            if d is not None and d < due:
+                capped = (
+                    earlier.label,
+                    capped[1] if capped else due,
+                    capped[2] if capped else note,
+                )
+                capped_index = k
+                due = d
+        return _Timing(anchor, due, note, option, index, capped, capped_index)
+
+    def _choose(
+        self,
+        versions: Sequence[Rule],
+        scope: Scope,
+        anchor_override: tuple[date, str] | None,
+        window: tuple[date, date, str] | None,
+    ) -> tuple[Rule, _Timing, bool] | None:
+        """The version that applies (A20) with its timing, and whether it is in force.
+
+        Versions tied to an event (``chosen_by="anchor"``) come first and apply when in force on
+        the anchor; then each other version computes its own due date and the first in force on
+        it (or, with no fixed due date, on its anchor) applies. With none in force, the first
+        ``due`` version's timing is reported as ``not_evaluated``.
+        """
+        fallback: tuple[Rule, _Timing] | None = None
+        for decl in versions:
+            t = self._timing(decl, scope, anchor_override, window)
+            if t is None:
+                continue
+            if decl.chosen_by == "anchor":
+                if decl.in_force.contains(t.anchor[0]):
+                    return decl, t, True
+                continue
+            if fallback is None:
+                fallback = (decl, t)
+            if decl.in_force.contains(t.due or t.anchor[0]):
+                return decl, t, True
+        if fallback is None:
+            return None  # no anchor: the duty has not started (e.g. its chain never began)
+        return fallback[0], fallback[1], False
 
     def _obligation(
         self,
         versions: Sequence[Rule],
-        scope: _Scope,
+        scope: Scope,
         sequence: int,
         anchor_override: tuple[date, str] | None = None,
         window: tuple[date, date, str] | None = None,
     ) -> Obligation | None:
         run = self.run
-        # A20: each version computes its own dates; the first in force on its due date (or, with
-        # no fixed due date, its anchor) applies.
-        chosen: tuple[Rule, _Timing] | None = None
-        first: tuple[Rule, _Timing] | None = None
-        for decl in versions:
-            t = self._timing(decl, scope, anchor_override, window)
-            if t is None:
-                continue
-            if first is None:
-                first = (decl, t)
-            if decl.in_force.contains(t.due or t.anchor[0]):
-                chosen = (decl, t)
-                break
-        in_force = chosen is not None
+        chosen = self._choose(versions, scope, anchor_override, window)
         if chosen is None:
-            if first is None:
-                return None  # no anchor: the duty has not started (e.g. its chain never began)
-            chosen = first
-        decl, t = chosen
+            return None
+        decl, t, in_force = chosen
         due = t.due
         local: dict[str, date | None] = {"anchor": t.anchor[0], "due": due}
         if decl.applies and not self._holds(decl.applies, scope, local):
             return None
-        if in_force:
-            for ex in decl.exemptions:
-                if self._holds(ex.when, scope, local):
-                    verdict = "Exempt" if ex.status == "exempt" else "Not required"
-                    return self._build(
-                        decl,
-                        scope,
-                        sequence,
-                        t,
-                        None,
-                        local.get("matched"),
-                        ex.status,
-                        ex.reason,
-                        f"{verdict}: {ex.label}.",
-                    )
-        met_on, event, closed_on, ending_status, ending_reason = self._satisfy(
-            decl, scope, local, window
-        )
-        status: str
-        reason: str | None
-        if not in_force:
-            status, reason = "not_evaluated", "not_in_force"
-        elif ending_status is not None:
-            status, reason = ending_status, ending_reason
-        else:
-            status, reason = _status_of(met_on, due, scope.end, run.as_of)
-        if event is not None and closed_on is not None:
-            verb = "Closed" if ending_status is not None else "Met"
-            ref = f" (event {event.event_id})" if event.event_id else ""
-            tail = f"{verb} on {fmt_date(closed_on)} by {event.type}{ref}."
-        elif status == "overdue":
-            tail = f"Not met as at {fmt_date(run.as_of)}."
-        elif status == "pending":
-            tail = f"Not yet met as at {fmt_date(run.as_of)}."
-        elif status == "missed":
-            tail = (
-                f"Not met before the {self._scope_word(scope)} ended on "
-                f"{fmt_date(scope.end or run.as_of)}."
-            )
-        elif status == "not_required":
-            tail = (
-                f"The {self._scope_word(scope)} ended on {fmt_date(scope.end or run.as_of)}, "
-                "before the due date."
-            )
-        else:
-            tail = ""
         if not in_force:
             starts = ", ".join(fmt_date(v.in_force.start) for v in versions)
             tail = (
                 f"Not evaluated: no version of this rule was in force on "
-                f"{fmt_date(due or t.anchor[0])} (versions start {starts}). {tail}"
-            ).rstrip()
-        return self._build(decl, scope, sequence, t, met_on, closed_on, status, reason, tail)
+                f"{fmt_date(due or t.anchor[0])} (versions start {starts})."
+            )
+            return self._build(
+                decl, scope, sequence, t, None, None, "not_evaluated", "not_in_force", tail, "v"
+            )
+        for ex in decl.exemptions:
+            if self._holds(ex.when, scope, local):
+                tail = f"{verdict(ex.status)}: {ex.label}."
+                return self._build(
+                    decl,
+                    scope,
+                    sequence,
+                    t,
+                    None,
+                    local.get("matched"),
+                    ex.status,
+                    ex.reason,
+                    tail,
+                    f"exemption:{ex.reason}",
+                )
+        out = self._satisfy(decl, scope, local, window)
+        status: str
+        reason: str | None
+        if out.status is not None:
+            status, reason = out.status, out.reason
+            assert out.event is not None and out.closed_on is not None
+            on = fmt_date(out.closed_on)
+            if out.label:
+                tail = f"{verdict(status)}: {out.label} ({event_phrase(out.event)}, {on})."
+            else:
+                tail = f"{verdict(status)}: {event_phrase(out.event)} on {on}."
+            branch = f"ending:{reason}"
+        else:
+            status, reason = _status_of(out.met_on, due, scope.end, run.as_of)
+            branch = _branch(t)
+            if out.event is not None and out.closed_on is not None:
+                tail = f"Met on {fmt_date(out.closed_on)} by {event_phrase(out.event)}."
+            elif status == "overdue":
+                tail = f"Not met as at {fmt_date(run.as_of)}."
+            elif status == "pending":
+                tail = f"Not yet met as at {fmt_date(run.as_of)}."
+            elif status == "missed":
+                tail = f"Not met before {ended_phrase(scope, run.as_of)}."
+            else:  # not_required: the scope ended before the due date
+                text = ended_phrase(scope, run.as_of)
+                tail = f"{text[0].upper()}{text[1:]}, before the due date."
+        return self._build(
+            decl, scope, sequence, t, out.met_on, out.closed_on, status, reason, tail, branch
+        )
 
     def _satisfy(
         self,
         decl: Rule,
-        scope: _Scope,
+        scope: Scope,
         local: dict[str, date | None],
         window: tuple[date, date, str] | None,
-    ) -> tuple[date | None, Event | None, date | None, str | None, str | None]:
-        """(met_on, event, closed_on, ending status, ending reason)."""
+    ) -> _Outcome:
         sat = decl.satisfied_by
         idx = self._events(sat.scope or decl.scope, scope)
         lo: date | None = None
         lo_strict = False
         hi = scope.hard_end
+        if sat.end is not None:
+            e = self._date(sat.end, scope, local)
+            if e is not None:
+                hi = e
         if window is not None:
             lo, hi = window[0], min(window[1], hi) if hi else window[1]
         if isinstance(decl.schedule, Chain):
@@ -486,11 +513,9 @@ class _Evaluator:
             s = self._date(sat.after, scope, local)
             if s is not None and (lo is None or s >= lo):
                 lo, lo_strict = s, True
-        if sat.end is not None:
-            e = self._date(sat.end, scope, local)
-            if e is not None and (hi is None or e < hi):
-                hi = e
         events, dates = idx.select(sat.events)
+        if sat.within_placements:
+            events, dates = scope.within_placements(id(sat), events, dates)
         i = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(dates, lo)
         j = len(dates) if hi is None else bisect_right(dates, hi)
         need = decl.schedule.min_count if isinstance(decl.schedule, Windows) else 1
@@ -508,21 +533,17 @@ class _Evaluator:
             if (hi is not None and d > hi) or (hit is not None and d >= hit[0]):
                 continue
             if due is not None and d <= due:
-                return None, ev, d, ending.on_or_before_due, ending.reason
+                return _Outcome(None, ev, d, ending.on_or_before_due, ending.reason, ending.label)
             met = d if ending.after_due == "met_late" else None
-            return met, ev, d, ending.after_due, ending.reason
+            return _Outcome(met, ev, d, ending.after_due, ending.reason, ending.label)
         if hit is None:
-            return None, None, None, None, None
-        return hit[0], hit[2], hit[0], None, None
-
-    @staticmethod
-    def _scope_word(scope: _Scope) -> str:
-        return "placement" if scope.placement else "period of care"
+            return _NO_OUTCOME
+        return _Outcome(hit[0], hit[2], hit[0], None, None, "")
 
     def _build(
         self,
         decl: Rule,
-        scope: _Scope,
+        scope: Scope,
         sequence: int,
         timing: _Timing,
         met_on: date | None,
@@ -530,30 +551,18 @@ class _Evaluator:
         status: str,
         reason: str | None,
         tail: str,
+        branch: str,
     ) -> Obligation:
-        anchor, due, due_text, option = timing
         run = self.run
-        basis = ""
-        a_date, a_label = anchor
-        if option is None and due is not None:
-            span = f"{fmt_date(a_date)} to {fmt_date(due)}"
-            head = f"Due {fmt_date(due)}: the end of the {a_label} ({span})."
-        elif due is None:
-            what = option.label if option and option.label else "no fixed timescale"
-            head = f"No fixed due date ({what}); clock started {fmt_date(a_date)} ({a_label})."
-        else:
-            assert option is not None and option.offset is not None
-            if option.offset.n == 0 and due == a_date:
-                head = f"Due {fmt_date(due)}, the {a_label}."
-            else:
-                basis = f"{describe_offset(option.offset)} after {fmt_date(a_date)} ({a_label})"
-                if due_text:
-                    basis += f", {due_text}"
-                head = f"Due {fmt_date(due)}: {basis}."
-            if option.label:
-                head += f" Interval: {option.label}."
+        a_date = timing.anchor[0]
+        due = timing.due
+        option = timing.option
         cite = option.citation if option is not None and option.citation else decl.citation
-        explanation = f"{head} {tail} {cite.label}."
+        if due is None and status in ("exempt", "not_required") and branch.startswith("exem"):
+            text, basis = "", ""  # a duty that does not apply here has no timescale to explain
+        else:
+            text, basis = head(timing.anchor, due, timing.note, option, timing.capped)
+        explanation = " ".join(part for part in (text, tail, cited(cite, decl)) if part)
         if status == "met_late" and met_on and due:
             days_late: int | None = (met_on - due).days
         elif status == "overdue" and due:
@@ -587,46 +596,42 @@ class _Evaluator:
             explanation=explanation,
             closed_on=closed_on,
             basis=basis,
+            branch=branch,
         )
 
     # ------------------------------------------------------------------ schedules
-    def rule(self, rule_id: str, scope: _Scope) -> list[Obligation]:
-        variants = self.pack.variants(rule_id)
+    def rule(self, rule_id: str, scope: Scope) -> list[Obligation]:
+        kind = scope.kind
         versions: Sequence[Rule] | None = None
-        for vs in variants:
-            if self._holds(vs[0].variant_when, scope, {}):
+        other_kinds = False
+        for vs in self.pack.variants(rule_id):
+            if vs[0].scope != kind:
+                other_kinds = True
+            elif versions is None and self._holds(vs[0].variant_when, scope, {}):
                 versions = vs
-                break
         if versions is None:
-            decl = variants[0][0]
-            return [
-                self._build(
-                    decl,
-                    scope,
-                    1,
-                    _Timing((scope.start, "scope start"), None, "", None),
-                    None,
-                    None,
-                    "not_evaluated",
-                    "no_variant",
-                    "Not evaluated: no variant of this rule covers this case "
-                    f"(regime {scope.period.regime}).",
-                )
-            ]
-        schedule = versions[0].schedule
+            if other_kinds and self._covered_elsewhere(rule_id, scope):
+                return []
+            return [self._no_variant(rule_id, scope)] if self._reports_here(rule_id, kind) else []
+        first = versions[0]
+        if first.scope_end is not None:
+            scope = self._own_end(first, scope)
+        schedule = first.schedule
         if isinstance(schedule, Windows):
             return self._windows(versions, scope, schedule)
         if isinstance(schedule, PerEvent):
             return self._per_event(versions, scope, schedule)
-        first = self._obligation(versions, scope, 1)
-        if first is None:
+        ob = self._obligation(versions, scope, 1)
+        if ob is None:
             return []
-        out = [first]
+        out = [ob]
         if isinstance(schedule, Chain):
-            prev = first
+            prev = ob
             while prev.closed_on is not None and len(out) < _CHAIN_LIMIT:
                 label = (
-                    f"previous {prev.rule} closed" if prev.met_on is None else "previous one met"
+                    f"the date the previous {prev.rule} obligation was closed"
+                    if prev.met_on is None
+                    else "the date the previous one was met"
                 )
                 nxt = self._obligation(
                     versions, scope, prev.sequence + 1, anchor_override=(prev.closed_on, label)
@@ -637,8 +642,49 @@ class _Evaluator:
                 prev = nxt
         return out
 
+    def _covered_elsewhere(self, rule_id: str, scope: Scope) -> bool:
+        """A variant of the other scope kind covers this period (it reports the duty)."""
+        if scope.kind == "placement":
+            period_scope = self.run.period_scope
+            assert period_scope is not None
+            return any(
+                vs[0].scope == "period" and self._holds(vs[0].variant_when, period_scope, {})
+                for vs in self.pack.variants(rule_id)
+            )
+        return True  # period pass: the placement pass decides (and reports no_variant there)
+
+    def _reports_here(self, rule_id: str, kind: str) -> bool:
+        kinds = {vs[0].scope for vs in self.pack.variants(rule_id)}
+        return kind == "placement" or kinds == {"period"}
+
+    def _no_variant(self, rule_id: str, scope: Scope) -> Obligation:
+        decl = self.pack.variants(rule_id)[0][0]
+        return self._build(
+            decl,
+            scope,
+            1,
+            _Timing((scope.start, "the start of the scope"), None, "", None, -1, None, -1),
+            None,
+            None,
+            "not_evaluated",
+            "no_variant",
+            "Not evaluated: no variant of this rule covers this case "
+            f"(regime {scope.period.regime}).",
+            "no_variant",
+        )
+
+    def _own_end(self, decl: Rule, scope: Scope) -> Scope:
+        assert decl.scope_end is not None
+        d = self._date(decl.scope_end.date, scope, {})
+        if d is None:
+            return scope
+        end = d if d <= self.run.as_of else None
+        return replace(
+            scope, end=end, hard_end=d, ended_by="rule", end_label=decl.scope_end.label, dates={}
+        )
+
     def _windows(
-        self, versions: Sequence[Rule], scope: _Scope, schedule: Windows
+        self, versions: Sequence[Rule], scope: Scope, schedule: Windows
     ) -> list[Obligation]:
         run = self.run
         after = self._date(schedule.starting_after, scope, {})
@@ -660,43 +706,29 @@ class _Evaluator:
         return out
 
     def _per_event(
-        self, versions: Sequence[Rule], scope: _Scope, schedule: PerEvent
+        self, versions: Sequence[Rule], scope: Scope, schedule: PerEvent
     ) -> list[Obligation]:
         out: list[Obligation] = []
-        for d, _, ev in self._events(versions[0].scope, scope).matching((schedule.event,)):
+        events, dates = self._events(versions[0].scope, scope).select((schedule.event,))
+        for d, _, ev in events[bisect_left(dates, scope.start) :]:
             if scope.hard_end is not None and d > scope.hard_end:
                 break
             if out and out[-1].anchor == d:
                 continue  # two such events on one day make one obligation
-            ob = self._obligation(versions, scope, len(out) + 1, anchor_override=(d, ev.type))
+            anchor = (d, f"the date of {event_phrase(ev)}")
+            ob = self._obligation(versions, scope, len(out) + 1, anchor_override=anchor)
             if ob is not None:
                 out.append(ob)
         return out
 
 
-def _index_events(
-    case: Case, as_of: date, assignments: Sequence[Assignment]
-) -> tuple[_EventIndex, dict[str, _EventIndex], dict[str, _EventIndex]]:
-    child = _EventIndex()
-    periods: dict[str, _EventIndex] = {}
-    placements: dict[str, _EventIndex] = {}
-    for pos, (event, where) in enumerate(zip(case.events, assignments, strict=True)):
-        if event.date > as_of:
-            continue
-        child.add(pos, event)
-        if where.period_id is not None:
-            periods.setdefault(where.period_id, _EventIndex()).add(pos, event)
-        if where.placement_id is not None:
-            placements.setdefault(where.placement_id, _EventIndex()).add(pos, event)
-    for idx in (child, *periods.values(), *placements.values()):
-        idx.finish()
-    return child, periods, placements
-
-
-def _ended(end: date | None, eighteen: date, as_of: date) -> tuple[date | None, date | None]:
-    """(end as at as_of or None if open, hard end ignoring as_of)."""
-    hard = eighteen if end is None else min(end, eighteen)
-    return (hard if hard <= as_of else None), hard
+def _branch(t: _Timing) -> str:
+    """Which part of the declaration timed the obligation (for ``docs/explanations.md``)."""
+    if t.option is None:
+        return "window"
+    if t.capped is not None:
+        return f"earlier:{t.option_index}.{t.capped_index}"
+    return f"offset:{t.option_index}"
 
 
 def evaluate_case(
@@ -710,41 +742,47 @@ def evaluate_case(
     """Evaluate every rule of ``pack`` for one child as at ``as_of``."""
     eighteen = birthday(case.date_of_birth, 18)
     assignments = assign_events(case)
-    child_idx, period_idx, placement_idx = _index_events(case, as_of, assignments)
-    run = _Run(case, as_of, conventions, calendar, eighteen, child_idx)
+    child_idx, period_idx, placement_idx = index_events(case, as_of, assignments)
+    run = Run(case, as_of, conventions, calendar, eighteen, child_idx)
     ev = _Evaluator(pack, run)
     obligations: list[Obligation] = []
     for period in case.periods:
         if period.start > as_of or period.start >= eighteen:
             continue
         run.period = period
-        run.period_events = period_idx.get(period.period_id, _EMPTY_INDEX)
+        run.period_events = period_idx.get(period.period_id, EMPTY_INDEX)
         run.first_placement_start = period.placements[0].start if period.placements else None
         run.results = {}
-        p_end, p_hard = _ended(period.end, eighteen, as_of)
-        period_scope = _Scope(period, None, None, period.start, p_end, p_hard, run.period_events)
+        p_end, p_hard, p_by = ended(period.end, eighteen, as_of, "period")
+        period_scope = Scope(
+            period, None, None, period.start, p_end, p_hard, run.period_events, p_by
+        )
+        run.period_scope = period_scope
         placements = [p for p in period.placements if p.start <= as_of and p.start < eighteen]
-        placement_scopes: list[_Scope] = []
+        placement_scopes: list[Scope] = []
         for i, pl in enumerate(placements):
             nxt = period.placements[i + 1] if i + 1 < len(period.placements) else None
-            pl_end, pl_hard = _ended(period.placement_end(pl), eighteen, as_of)
+            own: EndedBy = "placement" if pl.end is not None else "period"
+            pl_end, pl_hard, pl_by = ended(period.placement_end(pl), eighteen, as_of, own)
             placement_scopes.append(
-                _Scope(
+                Scope(
                     period,
                     pl,
                     nxt,
                     pl.start,
                     pl_end,
                     pl_hard,
-                    placement_idx.get(pl.placement_id, _EMPTY_INDEX),
+                    placement_idx.get(pl.placement_id, EMPTY_INDEX),
+                    pl_by,
                 )
             )
         for rule_id in pack.ids:
-            if pack.scope(rule_id) == "period":
+            kinds = pack.scopes(rule_id)
+            if "period" in kinds:
                 obs = ev.rule(rule_id, period_scope)
                 run.results[rule_id] = obs
                 obligations.extend(obs)
-            else:
+            if "placement" in kinds:
                 for sc in placement_scopes:
                     obs = ev.rule(rule_id, sc)
                     sc.results[rule_id] = obs

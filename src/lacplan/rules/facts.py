@@ -5,10 +5,11 @@ Rule declarations refer to these by name (``DateExpr(ref="fact:<name>")`` and th
 pure function of the case and ``as_of``.
 
 * ``age_on(date_of_birth, d)``: completed years (a 29 February birthday counts from 1 March);
-* ``birthday_16`` / ``birthday_18``: the 16th / 18th birthday;
+* ``birthday_16`` / ``birthday_18`` / ``birthday_21``: the 16th / 18th / 21st birthday;
 * ``leaving_care_eligibility``: the date a young person becomes an *eligible child* (CPPCR 2010
   reg 40; Children Act 1989 Sch 2 para 19B): aged 16 or 17, looked after for a period or periods
-  totalling 13 weeks that began after age 14 and ended after 16, short-break-only care excluded;
+  totalling 13 weeks (91 days) since the 14th birthday, and looked after on that date;
+  short-break periods excluded;
 * ``looked_after_since(case, d)``: the start of the period of care covering ``d`` (continuous
   time looked after), or ``None``.
 """
@@ -26,6 +27,7 @@ __all__ = [
     "age_on",
     "birthday_16",
     "birthday_18",
+    "birthday_21",
     "leaving_care_eligibility",
     "looked_after_since",
 ]
@@ -42,15 +44,8 @@ def birthday_18(case: Case, as_of: date) -> date | None:
     return birthday(case.date_of_birth, 18)
 
 
-def _looked_after_spans(case: Case, as_of: date) -> list[tuple[date, date]]:
-    """(start, last day) of each standard-regime period as at ``as_of``."""
-    spans = []
-    for p in case.periods:
-        if p.regime != "standard" or p.start > as_of:
-            continue
-        last = as_of if p.end is None or p.end > as_of else p.end
-        spans.append((p.start, last))
-    return spans
+def birthday_21(case: Case, as_of: date) -> date | None:
+    return birthday(case.date_of_birth, 21)
 
 
 def looked_after_since(case: Case, d: date, as_of: date | None = None) -> date | None:
@@ -63,32 +58,30 @@ def looked_after_since(case: Case, d: date, as_of: date | None = None) -> date |
 
 
 def leaving_care_eligibility(case: Case, as_of: date) -> date | None:
-    """The first date, from the 16th birthday and before the 18th, on which the child is looked
-    after having been looked after for 13 weeks in total since the 14th birthday; ``None`` if that
-    has not happened by ``as_of``."""
+    """The date the child becomes an *eligible child* (reg 40; Children Act 1989 Sch 2 para 19B).
+
+    The first day ``D``, on or after the 16th birthday, before the 18th and on or before
+    ``as_of``, on which the child is looked after (``start <= D < end``: the day care ends is not a
+    day looked after) and has been looked after for at least 91 days (13 weeks) since the 14th
+    birthday, counting each period from its start (or the 14th birthday) up to, not including, its
+    end or ``D``. Short-break periods do not count (reg 40(2)). One period starting after the 14th
+    birthday on ``S`` reaches 91 days on ``S + 91`` days. ``None`` if that has not happened by
+    ``as_of``.
+    """
     b14 = birthday(case.date_of_birth, 14)
     b16 = birthday(case.date_of_birth, 16)
     b18 = birthday(case.date_of_birth, 18)
-    total = 0
-    reached: date | None = None
-    spans = _looked_after_spans(case, as_of)
-    for start, last in spans:
-        start = max(start, b14)
-        if last < start:
+    total = 0  # days looked after since the 14th birthday in the periods before this one
+    for p in case.periods:
+        if p.regime != "standard" or p.start > as_of:
             continue
-        days = (last - start).days + 1
-        if total + days >= ELIGIBILITY_DAYS:
-            reached = start + timedelta(days=ELIGIBILITY_DAYS - total - 1)
-            break
-        total += days
-    if reached is None:
-        return None
-    candidate = max(reached, b16)
-    for start, last in spans:
-        if last < candidate:
-            continue
-        d = max(start, candidate)
-        return d if d < b18 and d <= as_of else None
+        counted_from = max(p.start, b14)
+        day = max(p.start, b16, counted_from + timedelta(days=max(0, ELIGIBILITY_DAYS - total)))
+        last = b18 if p.end is None else min(p.end, b18)  # exclusive
+        if day < last and day <= as_of:
+            return day
+        if p.end is not None and p.end > counted_from:
+            total += (p.end - counted_from).days
     return None
 
 
@@ -96,5 +89,6 @@ def leaving_care_eligibility(case: Case, as_of: date) -> date | None:
 DATE_FACTS: Mapping[str, Callable[[Case, date], date | None]] = {
     "birthday_16": birthday_16,
     "birthday_18": birthday_18,
+    "birthday_21": birthday_21,
     "leaving_care_eligibility": leaving_care_eligibility,
 }

@@ -4,9 +4,11 @@ The pack's order is the *catalogue order* (reports list obligations in it, and a
 only to rules declared before it). Building a pack checks, and fails with a
 :class:`~lacplan.errors.RuleSetError` naming the rule, that:
 
-* each (id, variant, version) is declared once, and versions of one variant never overlap in force;
-* every ``rule:<id>`` reference names an earlier, period-scoped rule;
-* every event type and event field named exists in the case model;
+* each (id, variant, version) is declared once, the versions of one variant share a scope, and
+  versions of one variant chosen the same way (``chosen_by``) never overlap in force;
+* every ``rule:<id>`` reference names an earlier rule with a period-scoped variant (or one of the
+  referring rule's scope);
+* every event type and event field, period or placement field and fact named exists;
 * every ``Conventions`` field named exists.
 """
 
@@ -28,6 +30,7 @@ from lacplan.model import EVENT_TYPES
 from lacplan.rules.conventions import Conventions
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.schema import (
+    _RULE_REF,
     AgeCondition,
     AttrCondition,
     ConventionCondition,
@@ -39,6 +42,11 @@ from lacplan.rules.schema import (
 )
 
 __all__ = ["RulePack"]
+
+#: Period fields a ``DateExpr.plus_days_field`` may name (whole numbers of days).
+_INT_PERIOD_FIELDS: frozenset[str] = frozenset(
+    name for name, info in model.Period.model_fields.items() if info.annotation in (int, int | None)
+)
 
 
 def _walk(obj: Any) -> Iterator[Any]:
@@ -84,7 +92,7 @@ class RulePack:
         self._hash: str | None = None
         ids: list[str] = []
         by_id: dict[str, list[list[Rule]]] = {}
-        scopes: dict[str, str] = {}
+        scopes: dict[str, frozenset[str]] = {}
         seen: set[tuple[str, str, str]] = set()
         for r in self.rules:
             if r.key in seen:
@@ -95,12 +103,16 @@ class RulePack:
             if r.id not in by_id:
                 ids.append(r.id)
                 by_id[r.id] = []
-                scopes[r.id] = r.scope
-            elif scopes[r.id] != r.scope:
-                raise RuleSetError(f"rule {r.id!r}: every variant and version must share one scope")
+                scopes[r.id] = frozenset()
+            scopes[r.id] |= {r.scope}
             variants = by_id[r.id]
             for vs in variants:
                 if vs[0].variant == r.variant:
+                    if vs[0].scope != r.scope:
+                        raise RuleSetError(
+                            f"rule {r.id!r} variant {r.variant!r}: every version of a variant "
+                            "must share one scope"
+                        )
                     vs.append(r)
                     break
             else:
@@ -122,6 +134,17 @@ class RulePack:
         for node in _walk(r):
             if isinstance(node, DateExpr) and node.rule_ref:
                 self._check_ref(r, node.rule_ref[0], earlier)
+            if isinstance(node, DateExpr) and node.plus_days_field is not None:
+                days = node.plus_days_field
+                if days not in _INT_PERIOD_FIELDS:
+                    raise RuleSetError(
+                        f"rule {r.id!r}: plus_days_field {days!r} is not a whole-number field of "
+                        "a period" + _did_you_mean(days, _INT_PERIOD_FIELDS)
+                    )
+            if isinstance(node, DateExpr) and node.not_before is not None:
+                m = _RULE_REF.match(node.not_before)
+                if m:
+                    self._check_ref(r, m["rule"], earlier)
             if isinstance(node, DateExpr) and node.fact and node.fact not in DATE_FACTS:
                 raise RuleSetError(
                     f"rule {r.id!r} names unknown fact {node.fact!r}"
@@ -150,7 +173,7 @@ class RulePack:
                 model_cls = model.Period if node.target == "period" else model.Placement
                 allowed_attrs = set(model_cls.model_fields)
                 if node.target != "period":
-                    allowed_attrs.add("ends_in_move")
+                    allowed_attrs |= {"ends_in_move", "first_in_period"}
                 if node.field not in allowed_attrs:
                     raise RuleSetError(
                         f"rule {r.id!r}: a {node.target.replace('_', ' ')} has no field "
@@ -173,7 +196,7 @@ class RulePack:
                 f"rule {r.id!r} refers to unknown rule {ref!r} in pack {self.name!r} "
                 f"{self.version}" + _did_you_mean(ref, self._ids)
             )
-        if ref not in earlier or self._scopes[ref] not in ("period", r.scope):
+        if ref not in earlier or not self._scopes[ref] & {"period", r.scope}:
             raise RuleSetError(
                 f"rule {r.id!r} refers to {ref!r}, which must be declared before it and be "
                 "period-scoped or share its scope"
@@ -186,6 +209,11 @@ class RulePack:
         return self._ids
 
     def scope(self, rule_id: str) -> str:
+        """The scope of ``rule_id``'s first variant (see :meth:`scopes` for all of them)."""
+        return self._by_id[rule_id][0][0].scope
+
+    def scopes(self, rule_id: str) -> frozenset[str]:
+        """Every scope a variant of ``rule_id`` runs in (``period``, ``placement``)."""
         return self._scopes[rule_id]
 
     def variants(self, rule_id: str) -> tuple[tuple[Rule, ...], ...]:
@@ -217,7 +245,15 @@ class RulePack:
 
 
 def _check_no_overlap(versions: tuple[Rule, ...]) -> None:
-    spans = sorted(versions, key=lambda r: r.in_force.start)
+    for chosen_by in ("due", "anchor"):
+        _check_spans(sorted((v for v in versions if v.chosen_by == chosen_by), key=_start))
+
+
+def _start(r: Rule) -> date:
+    return r.in_force.start
+
+
+def _check_spans(spans: list[Rule]) -> None:
     for a, b in itertools.pairwise(spans):
         if a.in_force.end is None or a.in_force.end >= b.in_force.start:
             raise RuleSetError(

@@ -13,7 +13,10 @@ Date references (``DateExpr.ref``) form a small closed vocabulary, checked when 
 * ``period.start``, ``period.first_placement_start``;
 * ``placement.start``, ``placement.end`` (a placement's end, or its period's end);
 * ``fact:<name>``: a named derived fact of the child (``rules/facts.py``: ``birthday_16``,
-  ``birthday_18``, ``leaving_care_eligibility``);
+  ``birthday_18``, ``birthday_21``, ``leaving_care_eligibility``);
+* ``legal_status:<status>``: the first date within the scope (from its start to its end, on or
+  before ``as_of``) on which the period's legal status becomes ``<status>`` (a change to it, not
+  a status already held when the scope began);
 * ``rule:<id>.due`` / ``rule:<id>.met_on`` / ``rule:<id>.closed_on``: the first obligation of an
   earlier rule in the same placement (for placement-scoped rules) or period. ``closed_on`` is
   ``met_on``, the date of an ending event (such as a consent refusal) that closed it, or the date
@@ -28,6 +31,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lacplan.domain.case import LEGAL_STATUSES, LegalStatusCode
 from lacplan.offsets import Offset
 from lacplan.report import STATUS_ORDER, Status
 from lacplan.rules.conventions import TermWindow
@@ -45,13 +49,16 @@ __all__ = [
     "DateExpr",
     "DateOnOrAfter",
     "DateRef",
+    "EarlierDue",
     "Ending",
     "EventExists",
     "EventMatch",
     "EventState",
     "Exemption",
     "InForce",
+    "InPeriod",
     "Instrument",
+    "LegalStatusIs",
     "LookedAfterFor",
     "NotCondition",
     "OffsetOption",
@@ -61,6 +68,7 @@ __all__ = [
     "RuleStatusCondition",
     "Satisfaction",
     "Schedule",
+    "ScopeEnd",
     "Status",
     "Windows",
 ]
@@ -83,6 +91,7 @@ _FIXED_REFS = frozenset(
 )
 _RULE_REF = re.compile(r"^rule:(?P<rule>[a-z0-9][a-z0-9-]*)\.(?P<field>due|met_on|closed_on)$")
 _FACT_REF = re.compile(r"^fact:(?P<fact>[a-z0-9_]+)$")
+_LEGAL_STATUS_REF = re.compile(r"^legal_status:(?P<status>[a-z0-9_]+)$")
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -92,12 +101,16 @@ class _Frozen(BaseModel):
 
 
 def _known_date_ref(v: str) -> str:
-    if v not in _FIXED_REFS and not _RULE_REF.match(v) and not _FACT_REF.match(v):
-        raise ValueError(
-            f"unknown date reference {v!r}; expected one of {sorted(_FIXED_REFS)}, "
-            "'rule:<id>.due|met_on|closed_on' or 'fact:<name>'"
-        )
-    return v
+    if v in _FIXED_REFS or _RULE_REF.match(v) or _FACT_REF.match(v):
+        return v
+    m = _LEGAL_STATUS_REF.match(v)
+    if m and m["status"] in LEGAL_STATUSES:
+        return v
+    raise ValueError(
+        f"unknown date reference {v!r}; expected one of {sorted(_FIXED_REFS)}, "
+        "'rule:<id>.due|met_on|closed_on', 'fact:<name>' or 'legal_status:<status>' (one of "
+        f"{', '.join(LEGAL_STATUSES)})"
+    )
 
 
 #: A date reference from the vocabulary in the module docstring, checked when a rule is built.
@@ -119,6 +132,21 @@ class Citation(_Frozen):
     url: str
     status: Literal["P", "S", "UNVERIFIED"]
     note: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _canonical_url(cls, v: str) -> str:
+        if not v.startswith("https://"):
+            raise ValueError(f"citation url {v!r} must use https://")
+        host = v.removeprefix("https://").split("/", 1)[0]
+        if host in {"legislation.gov.uk", "legislation.data.gov.uk"} or (
+            host == "www.legislation.gov.uk" and "/cy/" in v
+        ):
+            raise ValueError(
+                f"citation url {v!r}: legislation is cited as https://www.legislation.gov.uk/... "
+                "(never the /cy/ Welsh-language interface)"
+            )
+        return v
 
     @property
     def label(self) -> str:
@@ -177,6 +205,11 @@ class DateExpr(_Frozen):
     offset: Offset | None = None
     minus_months_convention: str | None = None
     """Name of a ``Conventions`` field holding a number of months to subtract (after ``offset``)."""
+    plus_days_field: str | None = None
+    """Name of a period field holding a number of days to add (e.g. the interval agreed for
+    short-break visits); while it is null the date does not resolve."""
+    not_before: DateRef | None = None
+    """The result is never earlier than this date (the later of the two), if it resolves."""
 
     @property
     def rule_ref(self) -> tuple[str, str] | None:
@@ -267,12 +300,31 @@ class EventExists(_Frozen):
 
 
 class LookedAfterFor(_Frozen):
-    """The child has been looked after continuously (one period of care) for at least ``months``
-    calendar months on the date ``on`` (e.g. 12 months at 31 March for the SDQ return)."""
+    """The child has been looked after continuously, in this period of care, throughout the
+    ``months`` calendar months ending on ``on`` (both days counted): for "12 months at 31 March"
+    (the SDQ cohort of the SSDA903 return), a period that began on or before 1 April of the year
+    before and had not ended before 31 March."""
 
     kind: Literal["looked_after_for"] = "looked_after_for"
     on: DateRef = "due"
     months: int
+
+
+class InPeriod(_Frozen):
+    """``on`` resolves and falls within the period of care (from its start to its end; an open
+    period has no end): e.g. the leaving-care eligibility date falls in this period."""
+
+    kind: Literal["in_period"] = "in_period"
+    on: DateRef
+
+
+class LegalStatusIs(_Frozen):
+    """The period's legal status on ``on`` (the latest ``legal_status`` entry dated on or before
+    it) is one of ``status_in``."""
+
+    kind: Literal["legal_status"] = "legal_status"
+    on: DateRef = "anchor"
+    status_in: tuple[LegalStatusCode, ...]
 
 
 class RuleStatusCondition(_Frozen):
@@ -306,6 +358,8 @@ Condition = Annotated[
     | EventState
     | EventExists
     | LookedAfterFor
+    | InPeriod
+    | LegalStatusIs
     | RuleStatusCondition
     | ConventionCondition
     | NotCondition,
@@ -323,24 +377,40 @@ class AnchorOption(_Frozen):
     when: tuple[Condition, ...] = ()
 
 
+class EarlierDue(_Frozen):
+    """A date that becomes the due date when it is earlier than the offset's (and its conditions
+    hold): "before the first review" is due on the first review's due date, or on the day the
+    review was actually held if that came first."""
+
+    date: DateExpr
+    label: str
+    when: tuple[Condition, ...] = ()
+
+
 class OffsetOption(_Frozen):
     """The interval from the anchor to the due date, chosen by conditions at the anchor.
 
-    ``offset=None`` declares a duty with no fixed timescale (``due`` is null).
+    ``offset=None`` declares a duty with no fixed timescale (``due`` is null). ``earlier_of``
+    lists dates that replace the due date when they resolve and come earlier (the anchor, and so
+    the obligation's key, does not move).
     """
 
     offset: Offset | None
     when: tuple[Condition, ...] = ()
     label: str = ""
     citation: Citation | None = None
+    earlier_of: tuple[EarlierDue, ...] = ()
 
 
 class Satisfaction(_Frozen):
     """Which events meet the duty, searched in the rule's scope (or ``scope`` if given).
 
-    ``start`` (inclusive) / ``after`` (exclusive) / ``end`` (inclusive) bound the event date;
-    chains always search strictly after the anchor. ``pick`` chooses the earliest or latest
-    matching event.
+    ``start`` (inclusive) / ``after`` (exclusive) bound the event date from below (chains always
+    search strictly after the anchor); events count up to the scope's last day, or up to ``end``
+    (inclusive) instead when it is given, earlier or later (leaving-care duties count events up to
+    the 21st birthday). ``within_placements`` keeps only events dated inside one of the period's
+    placements (short breaks: visits on days the child is placed). ``pick`` chooses the earliest or
+    latest matching event.
     """
 
     events: tuple[EventMatch, ...]
@@ -348,6 +418,7 @@ class Satisfaction(_Frozen):
     start: DateExpr | None = None
     after: DateExpr | None = None
     end: DateExpr | None = None
+    within_placements: bool = False
     pick: Literal["first", "last"] = "first"
 
 
@@ -363,15 +434,27 @@ class Exemption(_Frozen):
 class Ending(_Frozen):
     """An event that closes an unmet obligation (a consent refusal, say).
 
-    Dated on or before the due date it gives ``on_or_before_due``; later, ``after_due`` (with
-    ``met_on`` = its date when that is ``met_late``). Either way the date becomes the obligation's
-    ``closed_on``, from which a chain restarts.
+    Dated on or before the due date it gives ``on_or_before_due`` (``missed`` or
+    ``not_evaluated`` for per-event duties decided by the event itself, such as a visit where the
+    child was not seen alone); later, ``after_due`` (with ``met_on`` = its date when that is
+    ``met_late``). An event that satisfies the duty on the same day wins. Either way the date
+    becomes the obligation's ``closed_on``, from which a chain restarts.
     """
 
     event: EventMatch
     reason: str
-    on_or_before_due: Literal["not_required", "exempt"] = "not_required"
+    on_or_before_due: Literal["not_required", "exempt", "missed", "not_evaluated"] = "not_required"
     after_due: Literal["met_late", "missed", "not_required"] = "met_late"
+    label: str = ""
+    """Plain English for the explanation, e.g. "the child refused consent"."""
+
+
+class ScopeEnd(_Frozen):
+    """A rule's own end of scope: a date and how explanations name it ("the leaving-care duties
+    ended at 21")."""
+
+    date: DateExpr
+    label: str
 
 
 class Once(_Frozen):
@@ -431,7 +514,15 @@ class Rule(_Frozen):
     variant_when: tuple[Condition, ...] = ()
     version: str
     in_force: InForce
+    chosen_by: Literal["due", "anchor"] = "due"
+    """How this version is chosen (A20): ``due``, the version in force on its own due date (on its
+    anchor when it has none); ``anchor``, a modification tied to an event (placements made in a
+    window, children first placed before a date), chosen when in force on the anchor, before any
+    ``due`` version."""
     schedule: Schedule = Field(default_factory=Once)
+    scope_end: ScopeEnd | None = None
+    """The clock runs until this date instead of the scope's end and the 18th birthday (the
+    pathway plan reviews run to the 21st birthday)."""
     anchor: tuple[AnchorOption, ...]
     offsets: tuple[OffsetOption, ...] = ()
     satisfied_by: Satisfaction

@@ -22,7 +22,7 @@ from typing import Any, Final
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from lacplan.model import EVENT_TYPES, Case, Event
+from lacplan.model import EVENT_TYPES, LEGAL_STATUSES, PLACEMENT_KINDS, Case, Event
 
 __all__ = [
     "MAX_DATE",
@@ -75,7 +75,11 @@ def _extra_fields(event_type: str) -> dict[str, st.SearchStrategy[Any]]:
             "by": st.sampled_from(["social_worker", "supervising_social_worker"]),
             "seen_alone": st.none() | st.booleans(),
             "unannounced": st.none() | st.booleans(),
+            "not_seen_alone_reason": st.none()
+            | st.sampled_from(["child_refused", "inappropriate", "unable"]),
         }
+    if event_type == "health_consent_refused":
+        return {"refused_by": st.sampled_from(["child", "parent", "other"])}
     if event_type == "review":
         return {"meeting": st.booleans(), "cancelled": st.booleans()}
     if event_type == "reduced_visits_agreed":
@@ -151,9 +155,24 @@ def _placements(draw: st.DrawFn, start: date, first_number: int) -> list[dict[st
             placement["long_term_foster"] = True
         if draw(st.booleans()):
             placement["end_reason"] = draw(st.sampled_from(["planned", "immediate_risk", "other"]))
+        if draw(st.integers(0, 2)) == 0:
+            placement["kind"] = draw(st.sampled_from(PLACEMENT_KINDS))
         out.append(placement)
         cursor = p_end + (timedelta(0) if draw(st.booleans()) else _days(draw, 1, 60))
     return out
+
+
+def _legal_status(draw: st.DrawFn, start: date, end: date) -> list[dict[str, Any]]:
+    """1-3 legal status entries with distinct dates, from 30 days before ``start`` to ``end``."""
+    span = max(0, (end - start).days)
+    offsets = draw(st.lists(st.integers(-30, span), min_size=1, max_size=3, unique=True))
+    return [
+        {
+            "from": (start + timedelta(days=k)).isoformat(),
+            "status": draw(st.sampled_from(LEGAL_STATUSES)),
+        }
+        for k in offsets
+    ]
 
 
 @st.composite
@@ -205,6 +224,10 @@ def case_dicts(
             period["entry"] = entry
         if draw(st.integers(0, 4)) == 0:
             period["regime"] = "short_breaks"
+            if draw(st.booleans()):
+                period["agreed_visit_interval_days"] = draw(st.integers(7, 200))
+        if draw(st.integers(0, 2)) == 0:
+            period["legal_status"] = _legal_status(draw, cursor, end)
         period["placements"] = draw(st.permutations(placements))  # input order is free
         periods.append(period)
         last_date = end

@@ -1,31 +1,39 @@
 """England: the Care Planning, Placement and Case Review (England) Regulations 2010 (SI 2010/959)
-and the statutory guidance that times the health and education duties.
+and the statutory guidance that times the health and education duties: care and placement plans,
+notification, reviews, review before a move, health assessments and personal education plans.
 
 One block per duty, the regulation's words beside the data. Citation statuses follow
 ``shared/reference/legal-timescales.md``: ``P`` primary text read, ``S`` secondary sources only,
-``UNVERIFIED`` not confirmed. Conventions (A-codes) are described in ``docs/conventions.md``.
+``UNVERIFIED`` not confirmed. Conventions (A-codes) are described in ``docs/conventions.md``. The
+visits (Part 5) are in ``visits_2010.py``; the short-break variants (reg 48), the versions before
+April 2011 and the 2020 coronavirus version live in modules of their own.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
-from lacplan.offsets import Days, Months, Weeks, WorkingDays
+from lacplan.offsets import Days, Months, WorkingDays
+from lacplan.rules.england._common import (
+    CPPCR,
+    CPPCR_IN_FORCE,
+    HELD_REVIEW,
+    PLACEMENT_START,
+    STANDARD_REGIME,
+    VERSION,
+    legislation,
+    ref,
+)
 from lacplan.rules.schema import (
     AgeCondition,
     AnchorOption,
     AttrCondition,
     Chain,
     ConventionCondition,
-    DateBefore,
     DateExpr,
-    DateOnOrAfter,
+    EarlierDue,
     Ending,
     EventExists,
     EventMatch,
-    EventState,
     Exemption,
-    InForce,
     Instrument,
     NotCondition,
     OffsetOption,
@@ -37,51 +45,30 @@ from lacplan.rules.schema import (
 
 __all__ = ["RULES"]
 
-CPPCR = Instrument(
-    code="SI 2010/959",
-    title="Care Planning, Placement and Case Review (England) Regulations 2010",
-    url="https://www.legislation.gov.uk/uksi/2010/959",
-)
-SI_2015_495 = Instrument(
-    code="SI 2015/495",
-    title="Care Planning and Fostering (Miscellaneous Amendments) (England) Regulations 2015",
-    url="https://www.legislation.gov.uk/uksi/2015/495",
-)
 EDUCATION_GUIDANCE_2018 = Instrument(
     code="DfE 2018",
     title="Promoting the education of looked-after children and previously looked-after children",
     url="https://www.gov.uk/government/publications/promoting-the-education-of-looked-after-children",
 )
 
-#: CPPCR 2010 came into force on 1 April 2011; earlier clocks ran under the 1991 regulations.
-CPPCR_IN_FORCE = InForce(start=date(2011, 4, 1))
-VERSION = "2011-04-01"
-
-# Reusable pieces -------------------------------------------------------------------------------
-HELD_REVIEW = EventMatch(
-    type="review", fields=(("cancelled", False),)
-)  # A22: cancelled never count
-SW_VISIT = EventMatch(type="visit", fields=(("by", "social_worker"),))
+# Only the child's own refusal ("of sufficient age and understanding") ends a health duty; a
+# parent's or anyone else's refusal is a finding (consent_refused_by_other) and the duty stands.
 CONSENT_REFUSED = Ending(
-    event=EventMatch(type="health_consent_refused"),
+    event=EventMatch(type="health_consent_refused", fields=(("refused_by", "child"),)),
     reason="consent_refused",
     on_or_before_due="not_required",
     after_due="met_late",
+    label="the child, of sufficient age and understanding, refused consent to the assessment",
 )
 # health-review: "a refusal makes the open one not_required", whenever it comes (the rules issue).
 CONSENT_REFUSED_REVIEW = CONSENT_REFUSED.model_copy(update={"after_due": "not_required"})
 EMERGENCY_ENTRY = AttrCondition(target="period", field="entry", equals="emergency")
 EMERGENCY_PLACEMENT = AttrCondition(target="placement", field="emergency", equals=True)
-#: The variant of every rule here; reg 48 short-break variants come in their own module.
-STANDARD_REGIME = (AttrCondition(target="period", field="regime", equals="standard"),)
 BEFORE_PLACEMENT = OffsetOption(offset=Days(n=0), label="before the placement starts")
 
-
-def _ref(ref: str, offset: Days | Weeks | Months | WorkingDays | None = None) -> DateExpr:
-    return DateExpr(ref=ref, offset=offset)
-
-
 # Regulation 4: the care plan -----------------------------------------------------------------
+#: The 2011 version of the care plan's timescale (the version before April 2011 is in
+#: ``before_2011.py``).
 CARE_PLAN = Rule(
     id="care-plan",
     title="Care plan prepared",
@@ -93,13 +80,14 @@ CARE_PLAN = Rule(
             "or, if it is not practicable to do so, within ten working days of the start of the "
             "first placement."
         ),
-        url="https://www.legislation.gov.uk/uksi/2010/959/regulation/4/made",
+        url=legislation("uksi/2010/959/regulation/4/made"),
     ),
-    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     anchor=(
-        AnchorOption(date=_ref("period.first_placement_start"), label="first placement start"),
+        AnchorOption(
+            date=ref("period.first_placement_start"), label="the start of the first placement"
+        ),
     ),
     offsets=(
         OffsetOption(
@@ -110,16 +98,17 @@ CARE_PLAN = Rule(
         OffsetOption(offset=Days(n=0), label="planned entry: before the first placement"),
     ),
     satisfied_by=Satisfaction(events=(EventMatch(type="care_plan"),)),
-    conventions=("A1", "A7"),
+    conventions=("A1", "A7", "A8"),
     notes=(
         "The statutory test for the 10-working-day window is 'not practicable'; lacplan reads it "
-        "from the period's `entry`. Children to whom s.31A applies (care orders, court care plan) "
-        "are outside reg 4(2); the case format does not yet carry legal status."
+        "from the period's `entry`. Reg 4 applies to a series of short breaks too (reg 48(3) "
+        "replaces the plan's contents, reg 5, not its timing). Children to whom s.31A applies "
+        "(care orders, court care plan) are outside reg 4(2); lacplan does not yet read that "
+        "from the legal status."
     ),
 )
 
 # Regulations 9 and 13: placement plan and notification --------------------------------------
-PLACEMENT_START = (AnchorOption(date=_ref("placement.start"), label="placement start"),)
 #: Reg 9(2) and reg 13(1) share a timescale: before the placement, else within 5 working days.
 BEFORE_OR_5_WORKING_DAYS = (
     OffsetOption(
@@ -141,7 +130,7 @@ PLACEMENT_PLAN = Rule(
             "placement, the placement plan must be prepared within five working days of the start "
             "of the placement."
         ),
-        url="https://www.legislation.gov.uk/uksi/2010/959/part/3/made",
+        url=legislation("uksi/2010/959/regulation/9/made"),
     ),
     variant_when=STANDARD_REGIME,
     version=VERSION,
@@ -149,11 +138,11 @@ PLACEMENT_PLAN = Rule(
     anchor=PLACEMENT_START,
     offsets=BEFORE_OR_5_WORKING_DAYS,
     satisfied_by=Satisfaction(events=(EventMatch(type="placement_plan"),)),
-    conventions=("A1", "A18"),
+    conventions=("A1", "A18", "A20"),
     notes=(
         "The prepared date satisfies reg 9(2) (A18); the signature under reg 9(3) is not checked. "
-        "SI 2020/445 replaced the 5 working days with 'as soon as is reasonably practicable' from "
-        "24 Apr to 25 Sep 2020; that dated version is not yet declared."
+        "Emergency placements made from 24 Apr to 25 Sep 2020 follow SI 2020/445 (version "
+        "2020-04-24); placements before 1 Apr 2011 have no fixed timescale (version 1991-10-14)."
     ),
 )
 
@@ -168,7 +157,7 @@ PLACEMENT_NOTIFICATION = Rule(
             "five working days of the start of the placement, unless it is not reasonably "
             "practicable to do so."
         ),
-        url="https://legislation.gov.uk/uksi/2010/959/regulation/13/made",
+        url=legislation("uksi/2010/959/regulation/13/made"),
     ),
     variant_when=STANDARD_REGIME,
     version=VERSION,
@@ -180,6 +169,8 @@ PLACEMENT_NOTIFICATION = Rule(
 )
 
 # Regulation 33: reviews ----------------------------------------------------------------------
+REG_33 = legislation("uksi/2010/959/regulation/33/made")
+
 REVIEW_FIRST = Rule(
     id="review-first",
     title="First review of the child's case",
@@ -190,37 +181,41 @@ REVIEW_FIRST = Rule(
             "The responsible authority must first review C's case within 20 working days of the "
             "date on which C becomes looked after."
         ),
-        url="https://legislation.gov.uk/cy/uksi/2010/959/part/6/made",
+        url=REG_33,
     ),
     variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
-    anchor=(AnchorOption(date=_ref("period.start"), label="became looked after"),),
+    anchor=(
+        AnchorOption(date=ref("period.start"), label="the date the child became looked after"),
+    ),
     offsets=(OffsetOption(offset=WorkingDays(n=20)),),
-    satisfied_by=Satisfaction(events=(HELD_REVIEW,), start=_ref("anchor")),
-    conventions=("A1", "A2", "A7", "A21", "A22"),
+    satisfied_by=Satisfaction(events=(HELD_REVIEW,), start=ref("anchor")),
+    conventions=("A1", "A2", "A7", "A20", "A21", "A22"),
 )
 
-_REG_33_2 = CPPCR.at(
+REG_33_2 = CPPCR.at(
     "reg 33(2)",
     quote=(
         "The second review must be carried out not more than three months after the first, and "
         "subsequent reviews must be carried out at intervals of not more than six months."
     ),
-    url="https://legislation.gov.uk/cy/uksi/2010/959/part/6/made",
+    url=REG_33,
 )
 
 REVIEW_SECOND = Rule(
     id="review-second",
     title="Second review",
     scope="period",
-    citation=_REG_33_2,
+    citation=REG_33_2,
     variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
-    anchor=(AnchorOption(date=_ref("rule:review-first.met_on"), label="first review held"),),
+    anchor=(
+        AnchorOption(date=ref("rule:review-first.met_on"), label="the date of the first review"),
+    ),
     offsets=(OffsetOption(offset=Months(n=3)),),
-    satisfied_by=Satisfaction(events=(HELD_REVIEW,), after=_ref("anchor")),
+    satisfied_by=Satisfaction(events=(HELD_REVIEW,), after=ref("anchor")),
     conventions=("A3", "A4", "A5"),
 )
 
@@ -228,18 +223,23 @@ REVIEW_SUBSEQUENT = Rule(
     id="review-subsequent",
     title="Subsequent reviews",
     scope="period",
-    citation=_REG_33_2,
+    citation=REG_33_2,
     variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     schedule=Chain(),
-    anchor=(AnchorOption(date=_ref("rule:review-second.met_on"), label="second review held"),),
+    anchor=(
+        AnchorOption(date=ref("rule:review-second.met_on"), label="the date of the second review"),
+    ),
     offsets=(OffsetOption(offset=Months(n=6)),),
     satisfied_by=Satisfaction(events=(HELD_REVIEW,)),
     conventions=("A3", "A4", "A5", "A6"),
 )
 
 # Regulation 14: review before the authority ends a placement ---------------------------------
+REG_14 = legislation("uksi/2010/959/regulation/14/made")
+_END_REASON_NONE = AttrCondition(target="placement", field="end_reason", equals=None)
+
 REVIEW_BEFORE_MOVE = Rule(
     id="review-before-move",
     title="Review before the placement is ended by a move",
@@ -250,7 +250,7 @@ REVIEW_BEFORE_MOVE = Rule(
             "the responsible authority may only terminate C's placement following a review of C's "
             "case in accordance with Part 6."
         ),
-        url="https://www.legislation.gov.uk/uksi/2010/959/regulation/14/made",
+        url=REG_14,
     ),
     also_cites=(
         CPPCR.at(
@@ -259,20 +259,23 @@ REVIEW_BEFORE_MOVE = Rule(
                 "Where there is an immediate risk of significant harm to C, or to protect others "
                 "from serious injury, the responsible authority must terminate C's placement"
             ),
-            url="https://www.legislation.gov.uk/uksi/2010/959/regulation/14/made",
+            url=REG_14,
         ),
     ),
-    variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     applies=(AttrCondition(target="placement", field="ends_in_move", equals=True),),
-    anchor=(AnchorOption(date=_ref("placement.end"), label="move date"),),
+    anchor=(AnchorOption(date=ref("placement.end"), label="the move date"),),
     offsets=(OffsetOption(offset=Days(n=0), label="a review before the move"),),
     satisfied_by=Satisfaction(
         events=(HELD_REVIEW,),
         scope="period",
-        start=DateExpr(ref="anchor", minus_months_convention="review_before_move_months"),
-        end=_ref("anchor"),
+        start=DateExpr(
+            ref="anchor",
+            minus_months_convention="review_before_move_months",
+            not_before="placement.start",
+        ),
+        end=ref("anchor"),
         pick="last",
     ),
     exemptions=(
@@ -284,10 +287,13 @@ REVIEW_BEFORE_MOVE = Rule(
             "(reg 14(3))",
         ),
         Exemption(
-            when=(AttrCondition(target="next_placement", field="emergency", equals=True),),
+            when=(
+                _END_REASON_NONE,
+                AttrCondition(target="next_placement", field="emergency", equals=True),
+            ),
             status="exempt",
             reason="emergency_move",
-            label="the child moved to an emergency placement",
+            label="the child moved to an emergency placement and no end reason was recorded",
         ),
         Exemption(
             when=(AttrCondition(target="placement", field="end_reason", equals="other"),),
@@ -298,9 +304,13 @@ REVIEW_BEFORE_MOVE = Rule(
     ),
     conventions=("A6",),
     notes=(
-        "A review counts when held in the window from `review_before_move_months` (default 3) "
-        "calendar months before the move up to and including the move date. The reg 14(5) "
-        "exclusions (reg 19(c), 23(2), 25(6), s.22D) are not modelled."
+        "Arises for a placement that ended, on or before `as_of` and before the 18th birthday, on "
+        "the day the next placement of the period started. The latest review counts when held in "
+        "the window from `review_before_move_months` (default 3) calendar months before the move, "
+        "but not before the placement started, up to and including the move date. An explicit "
+        "`end_reason: planned` is never exempt; with no end reason recorded, a move into an "
+        "emergency placement is (the agency policy's 'except in case of emergencies'). The reg "
+        "14(5) exclusions (reg 19(c), 23(2), 25(6), s.22D) are not modelled."
     ),
 )
 
@@ -309,7 +319,7 @@ _REG_7 = CPPCR.at(
     "reg 7",
     quote="",
     status="S",
-    url="https://www.legislation.gov.uk/uksi/2010/959/regulation/7",
+    url=legislation("uksi/2010/959/regulation/7"),
     note=(
         "Substance per NYAS, tri.x and local procedures; the regulation's wording and paragraph "
         "numbers are UNVERIFIED."
@@ -325,12 +335,25 @@ HEALTH_INITIAL = Rule(
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
     anchor=(
-        AnchorOption(date=_ref("rule:review-first.due"), label="first review due date (reg 33(1))"),
+        AnchorOption(
+            date=ref("rule:review-first.due"), label="the first review's due date (reg 33(1))"
+        ),
     ),
-    offsets=(OffsetOption(offset=Days(n=0), label="before the first review"),),
+    offsets=(
+        OffsetOption(
+            offset=Days(n=0),
+            label="before the first review",
+            earlier_of=(
+                EarlierDue(
+                    date=ref("rule:review-first.met_on"),
+                    label="the date the first review was held",
+                ),
+            ),
+        ),
+    ),
     satisfied_by=Satisfaction(
         events=(EventMatch(type="health_assessment"),),
-        start=_ref("period.first_placement_start"),
+        start=ref("period.first_placement_start"),
     ),
     exemptions=(
         Exemption(
@@ -338,8 +361,8 @@ HEALTH_INITIAL = Rule(
                 EventExists(
                     scope="child",
                     match=EventMatch(type="health_assessment"),
-                    start=_ref("period.first_placement_start", Months(n=-3)),
-                    before=_ref("period.first_placement_start"),
+                    start=ref("period.first_placement_start", Months(n=-3)),
+                    before=ref("period.first_placement_start"),
                 ),
             ),
             status="exempt",
@@ -350,10 +373,11 @@ HEALTH_INITIAL = Rule(
     endings=(CONSENT_REFUSED,),
     conventions=("A7", "A11"),
     notes=(
-        "UNVERIFIED: reg 7 wording. Due on the first review's statutory due date (the rules "
-        "issue; A11's 'earlier actual review' refinement is not applied). A refusal of consent "
-        "dated on or before the due date makes it not required; a later refusal closes it as "
-        "met late."
+        "UNVERIFIED: reg 7 wording. Due 'before the first review' (A11): on the first review's "
+        "statutory due date, or on the day the first review was actually held if that came "
+        "first (the anchor, and so the key, stays the statutory due date). Only the child's own "
+        "refusal of consent ends the duty: dated on or before the due date it is not required, "
+        "later it closes the duty as met late."
     ),
 )
 
@@ -370,25 +394,27 @@ HEALTH_REVIEW = Rule(
     schedule=Chain(),
     anchor=(
         AnchorOption(
-            date=_ref("rule:health-initial.closed_on"),
-            label="initial health assessment",
+            date=ref("rule:health-initial.closed_on"),
+            label="the date of the initial health assessment",
             when=(NotCondition(conditions=(_EXEMPT_INITIAL,)),),
         ),
         AnchorOption(
-            date=_ref("rule:health-initial.closed_on"),
-            label="pre-placement health assessment (convention: cycle from the assessment)",
+            date=ref("rule:health-initial.closed_on"),
+            label="the date of the pre-placement health assessment (convention: the cycle runs "
+            "from the assessment)",
             when=(
                 ConventionCondition(name="health_cycle_after_pre_placement", equals="assessment"),
             ),
         ),
         AnchorOption(
-            date=_ref("rule:review-first.met_on"),
-            label="first review (initial assessment exempt)",
+            date=ref("rule:review-first.met_on"),
+            label="the date of the first review (the initial assessment was exempt)",
             when=(_EXEMPT_INITIAL,),
         ),
         AnchorOption(
-            date=_ref("rule:review-first.due"),
-            label="first review due date (initial assessment exempt, no review held yet)",
+            date=ref("rule:review-first.due"),
+            label="the first review's due date (the initial assessment was exempt and no review "
+            "has been held)",
             when=(_EXEMPT_INITIAL,),
         ),
     ),
@@ -409,8 +435,8 @@ HEALTH_REVIEW = Rule(
         "UNVERIFIED: reg 7 wording. The interval is set by the child's age on the date the "
         "interval starts (A9). When health-initial is exempt the cycle starts from the first "
         "review (the seed's reading, UNVERIFIED) unless `health_cycle_after_pre_placement` is "
-        "`assessment` (A10). A refusal makes the open review not required (whenever it comes) and "
-        "the next falls due one interval after the refusal."
+        "`assessment` (A10). The child's own refusal makes the open review not required (whenever "
+        "it comes) and the next falls due one interval after the refusal."
     ),
 )
 
@@ -424,14 +450,16 @@ PEP_INITIAL = Rule(
     citation=CPPCR.at(
         "reg 5(b)(ii), Sch 1 para 2",
         quote="",
-        url="https://www.legislation.gov.uk/uksi/2010/959/schedules/made",
+        url=legislation("uksi/2010/959/schedules/made"),
         note="The PEP is part of the care plan (P); the 10 working days are guidance (S).",
     ),
     also_cites=(EDUCATION_GUIDANCE_2018.at("PEP initiation", status="S"),),
     variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
-    anchor=(AnchorOption(date=_ref("period.start"), label="became looked after"),),
+    anchor=(
+        AnchorOption(date=ref("period.start"), label="the date the child became looked after"),
+    ),
     offsets=(
         OffsetOption(
             offset=WorkingDays(n=10),
@@ -469,10 +497,8 @@ PEP_REVIEW = Rule(
     variant_when=STANDARD_REGIME,
     version=VERSION,
     in_force=CPPCR_IN_FORCE,
-    schedule=Windows(
-        windows_convention="school_terms", starting_after=_ref("rule:pep-initial.due")
-    ),
-    anchor=(AnchorOption(date=_ref("period.start"), label="school term"),),
+    schedule=Windows(windows_convention="school_terms", starting_after=ref("rule:pep-initial.due")),
+    anchor=(AnchorOption(date=ref("period.start"), label="school term"),),
     satisfied_by=Satisfaction(events=(EventMatch(type="pep_review"),)),
     exemptions=(
         Exemption(
@@ -489,101 +515,7 @@ PEP_REVIEW = Rule(
     ),
 )
 
-# Regulation 28: social worker visits ---------------------------------------------------------
-_REG_28 = "https://www.legislation.gov.uk/uksi/2010/959/regulation/28/made"
-
-VISIT_FIRST = Rule(
-    id="visit-first",
-    title="Social worker visit in the first week of a placement",
-    scope="placement",
-    citation=CPPCR.at(
-        "reg 28(2)(a)",
-        quote="(a) within one week of the start of any placement,",
-        url=_REG_28,
-    ),
-    variant_when=STANDARD_REGIME,
-    version=VERSION,
-    in_force=CPPCR_IN_FORCE,
-    anchor=(AnchorOption(date=_ref("placement.start"), label="placement start"),),
-    offsets=(OffsetOption(offset=Days(n=7), label="within one week"),),
-    satisfied_by=Satisfaction(events=(SW_VISIT,), start=_ref("anchor")),
-    conventions=("A12",),
-)
-
-VISIT = Rule(
-    id="visit",
-    title="Social worker visits",
-    scope="placement",
-    citation=CPPCR.at(
-        "reg 28(2)",
-        quote=(
-            "(b) at intervals of not more than six weeks for the first year of any placement … "
-            "(i) where the placement is intended to last until C is aged 18, at intervals of not "
-            "more than three months, (ii) and in any other case, at intervals of not more than "
-            "six weeks."
-        ),
-        url=_REG_28,
-    ),
-    also_cites=(SI_2015_495.at("reg 28(3A) as inserted", status="S"),),
-    variant_when=STANDARD_REGIME,
-    version=VERSION,
-    in_force=CPPCR_IN_FORCE,
-    schedule=Chain(),
-    anchor=(AnchorOption(date=_ref("rule:visit-first.met_on"), label="first visit"),),
-    offsets=(
-        OffsetOption(
-            offset=Weeks(n=6),
-            when=(DateBefore(on="anchor", limit=_ref("placement.start", Months(n=12))),),
-            label="the interval starts in the placement's first year: at most 6 weeks",
-            citation=CPPCR.at("reg 28(2)(b)", quote="", url=_REG_28),
-        ),
-        OffsetOption(
-            offset=Months(n=6),
-            when=(
-                AttrCondition(target="placement", field="intended_until_18", equals=True),
-                AttrCondition(target="placement", field="long_term_foster", equals=True),
-                EventState(
-                    scope="child",  # "the child's reduced_visits_agreed" (the rules issue)
-                    set=EventMatch(type="reduced_visits_agreed", fields=(("agreed_by", "child"),)),
-                    clear=EventMatch(type="reduced_visits_withdrawn"),
-                ),
-                DateOnOrAfter(date=date(2015, 4, 1)),
-            ),
-            label="long-term foster placement after its first year, the child agreeing: "
-            "at most 6 months",
-            citation=CPPCR.at(
-                "reg 28(3A)",
-                quote=(
-                    "has been in that placement for at least one year, and the child being of "
-                    "sufficient age and understanding, agrees to be visited less frequently"
-                ),
-                status="S",
-                url="https://hertschildcare.proceduresonline.com/p_stat_visits_lac.html",
-                note="Inserted by SI 2015/495 from 1 Apr 2015; the 6-month figure and exact "
-                "wording are UNVERIFIED (secondary sources).",
-            ),
-        ),
-        OffsetOption(
-            offset=Months(n=3),
-            when=(AttrCondition(target="placement", field="intended_until_18", equals=True),),
-            label="placement intended to last until 18, after its first year: at most 3 months",
-            citation=CPPCR.at("reg 28(2)(c)(i)", quote="", url=_REG_28),
-        ),
-        OffsetOption(
-            offset=Weeks(n=6),
-            label="other placements after the first year: at most 6 weeks",
-            citation=CPPCR.at("reg 28(2)(c)(ii)", quote="", url=_REG_28),
-        ),
-    ),
-    satisfied_by=Satisfaction(events=(SW_VISIT,)),
-    conventions=("A5", "A12", "A13", "A14"),
-    notes=(
-        "Only visits by the child's social worker count. The regime is chosen when each interval "
-        "starts (A13): intervals starting before the placement's first anniversary are 6-weekly."
-    ),
-)
-
-#: The England statutory rules in catalogue order.
+#: The rules of this module in catalogue order (visits follow, from ``visits_2010.py``).
 RULES: tuple[Rule, ...] = (
     CARE_PLAN,
     PLACEMENT_PLAN,
@@ -596,6 +528,4 @@ RULES: tuple[Rule, ...] = (
     HEALTH_REVIEW,
     PEP_INITIAL,
     PEP_REVIEW,
-    VISIT_FIRST,
-    VISIT,
 )

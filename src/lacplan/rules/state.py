@@ -1,0 +1,175 @@
+"""The engine's working state for one case: event indexes, scopes and per-case facts.
+
+Nothing here knows a rule: these are the places a declaration's date references and conditions
+are resolved against (``rules/engine.py`` does the resolving).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from lacplan.calendar import WorkingDayCalendar
+from lacplan.model import Assignment, Case, Event, Period, Placement
+from lacplan.report import Obligation
+from lacplan.rules.conventions import Conventions
+from lacplan.rules.schema import EventMatch
+
+__all__ = [
+    "EMPTY_INDEX",
+    "EndedBy",
+    "EventIndex",
+    "EventList",
+    "Run",
+    "Scope",
+    "ended",
+    "index_events",
+]
+
+#: Events as (date, input position, event), sorted by date then position.
+EventList = list[tuple[date, int, Event]]
+
+#: What ended a scope, for the explanations: its period, its placement, the 18th birthday, or
+#: the rule's own ``scope_end``.
+EndedBy = Literal["period", "placement", "18", "rule"]
+
+
+@dataclass(slots=True)
+class EventIndex:
+    """Events by type, each list sorted by (date, input position)."""
+
+    by_type: dict[str, EventList] = field(default_factory=dict)
+    # Memo of `select` results, keyed by the identity of the (long-lived) EventMatch objects.
+    _memo: dict[tuple[int, ...], tuple[EventList, list[date]]] = field(default_factory=dict)
+
+    def add(self, pos: int, event: Event) -> None:
+        self.by_type.setdefault(event.type, []).append((event.date, pos, event))
+
+    def finish(self) -> None:
+        for lst in self.by_type.values():
+            lst.sort(key=lambda t: (t[0], t[1]))
+
+    def select(self, matches: Sequence[EventMatch]) -> tuple[EventList, list[date]]:
+        """Events matching any of ``matches`` sorted by (date, position), and their dates."""
+        key = tuple(map(id, matches))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        out: EventList = []
+        for m in matches:
+            lst = self.by_type.get(m.type)
+            if not lst:
+                continue
+            if m.fields:
+                out.extend(t for t in lst if _fields_match(t[2], m))
+            else:
+                out.extend(lst)
+        if len(matches) > 1:
+            out.sort(key=lambda t: (t[0], t[1]))
+        result = (out, [t[0] for t in out])
+        self._memo[key] = result
+        return result
+
+
+_MISSING = object()
+
+
+def _fields_match(event: Event, match: EventMatch) -> bool:
+    return all(getattr(event, k, _MISSING) == v for k, v in match.fields)
+
+
+EMPTY_INDEX = EventIndex()
+
+
+@dataclass(slots=True)
+class Scope:
+    """Where one rule's clock runs: a period, optionally narrowed to a placement."""
+
+    period: Period
+    placement: Placement | None
+    next_placement: Placement | None
+    start: date
+    end: date | None  # ended on or before as_of (incl. 18th birthday); None = open
+    hard_end: date | None  # last date an event may count (end or 18th birthday, ignoring as_of)
+    events: EventIndex
+    ended_by: EndedBy
+    end_label: str = ""  # how the rule's own scope end is named (ended_by == "rule")
+    results: dict[str, list[Obligation]] = field(default_factory=dict)  # placement-scoped rules
+    dates: dict[int, date | None] = field(default_factory=dict)  # memo of scope-level DateExprs
+    inside: dict[int, tuple[EventList, list[date]]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> Literal["period", "placement"]:
+        return "placement" if self.placement is not None else "period"
+
+    def within_placements(
+        self, key: int, events: EventList, dates: list[date]
+    ) -> tuple[EventList, list[date]]:
+        """``events`` dated inside one of the period's placements (memoised under ``key``)."""
+        hit = self.inside.get(key)
+        if hit is not None:
+            return hit
+        pls = self.period.placements
+        starts = [pl.start for pl in pls]
+        kept: EventList = []
+        for t in events:
+            i = bisect_right(starts, t[0]) - 1
+            if i >= 0:
+                end = self.period.placement_end(pls[i])
+                if end is None or t[0] <= end:
+                    kept.append(t)
+        result = (kept, [t[0] for t in kept])
+        self.inside[key] = result
+        return result
+
+
+@dataclass(slots=True)
+class Run:
+    """Per-case evaluation state."""
+
+    case: Case
+    as_of: date
+    conventions: Conventions
+    calendar: WorkingDayCalendar
+    eighteen: date
+    child_events: EventIndex
+    period: Period | None = None
+    period_scope: Scope | None = None
+    period_events: EventIndex = field(default_factory=EventIndex)
+    first_placement_start: date | None = None
+    results: dict[str, list[Obligation]] = field(default_factory=dict)
+    facts: dict[str, date | None] = field(default_factory=dict)
+
+
+def index_events(
+    case: Case, as_of: date, assignments: Sequence[Assignment]
+) -> tuple[EventIndex, dict[str, EventIndex], dict[str, EventIndex]]:
+    """Events dated on or before ``as_of`` and not before the child's birth (an impossible event
+    satisfies nothing; it is a finding), by child, period and placement."""
+    child = EventIndex()
+    periods: dict[str, EventIndex] = {}
+    placements: dict[str, EventIndex] = {}
+    born = case.date_of_birth
+    for pos, (event, where) in enumerate(zip(case.events, assignments, strict=True)):
+        if event.date > as_of or event.date < born:
+            continue
+        child.add(pos, event)
+        if where.period_id is not None:
+            periods.setdefault(where.period_id, EventIndex()).add(pos, event)
+        if where.placement_id is not None:
+            placements.setdefault(where.placement_id, EventIndex()).add(pos, event)
+    for idx in (child, *periods.values(), *placements.values()):
+        idx.finish()
+    return child, periods, placements
+
+
+def ended(
+    end: date | None, eighteen: date, as_of: date, own: EndedBy
+) -> tuple[date | None, date | None, EndedBy]:
+    """(end as at ``as_of`` or None if open, hard end ignoring ``as_of``, what ended it)."""
+    if end is None or end >= eighteen:
+        return (eighteen if eighteen <= as_of else None), eighteen, "18"
+    return (end if end <= as_of else None), end, own
