@@ -168,6 +168,47 @@ BAD_RECORDS: list[tuple[str, str, Mutate]] = [
     ("duplicate_period_id", "periods[1].period_id", _default_id_collision),
     ("not_an_object", "events[1]", _add_event(["review", "2021-02-01"])),  # type: ignore[arg-type]
     ("not_an_object", "periods[0].placements[0]", _set("periods.0.placements.0", "PL1")),
+    (
+        "duplicate_legal_status",
+        "periods[1].legal_status[1].from",
+        _set(
+            "periods.1.legal_status",
+            [
+                {"from": "2021-01-04", "status": "interim_care_order"},
+                {"from": "2021-01-04", "status": "care_order"},
+            ],
+        ),
+    ),
+    (
+        "legal_status_outside_period",
+        "periods[0].legal_status[0].from",
+        _set("periods.0.legal_status", [{"from": "2019-07-01", "status": "care_order"}]),
+    ),
+    (
+        "invalid_value",
+        "periods[0].legal_status[0].status",
+        _set("periods.0.legal_status", [{"from": "2019-03-04", "status": "full_care_order"}]),
+    ),
+    (
+        "invalid_value",
+        "periods[0].placements[0].kind",
+        _set("periods.0.placements.0.kind", "kinship"),
+    ),
+    (
+        "invalid_value",
+        "periods[0].agreed_visit_interval_days",
+        _set("periods.0.agreed_visit_interval_days", 0),
+    ),
+    (
+        "invalid_value",
+        "events[1].refused_by",
+        _add_event({"type": "health_consent_refused", "date": "2021-02-01", "refused_by": "mum"}),
+    ),
+    (
+        "invalid_value",
+        "events[1].not_seen_alone_reason",
+        _add_event({"type": "visit", "date": "2021-02-01", "not_seen_alone_reason": "busy"}),
+    ),
 ]
 
 

@@ -117,4 +117,68 @@ def test_every_finding_code_is_listed() -> None:
         "event_before_birth",
         "placement_of_other_period",
         "duplicate_event",
+        "period_after_18",
+        "placement_after_18",
+        "event_after_scope_end",
+        "consent_refused_by_other",
     }
+
+
+# The base child (born 23 Jul 2009) turns 18 on Fri 23 Jul 2027 and 21 on Tue 23 Jul 2030.
+def test_a_period_starting_on_or_after_the_18th_birthday() -> None:
+    case = make_case()
+    case["periods"][1]["end"] = "2027-07-01"
+    case["periods"].append(
+        {
+            "period_id": "C",
+            "start": "2027-07-23",
+            "placements": [{"placement_id": "PL4", "start": "2027-07-23"}],
+        }
+    )
+    assert _findings(case) == [("period_after_18", "periods[2].start")]
+    assert _findings(case, date(2027, 7, 22)) == []  # not yet begun as at the day before
+
+
+def test_a_placement_starting_on_or_after_the_18th_birthday() -> None:
+    case = make_case()
+    case["periods"][1]["placements"][1]["end"] = "2027-08-02"
+    case["periods"][1]["placements"].append({"placement_id": "PL4", "start": "2027-08-02"})
+    assert _findings(case) == [("placement_after_18", "periods[1].placements[2].start")]
+
+
+def test_events_after_the_18th_birthday_inside_a_period() -> None:
+    case = make_case()
+    case["events"] += [
+        {"type": "visit", "date": "2027-07-23"},  # on the birthday: still in scope
+        {"type": "visit", "date": "2027-07-24"},
+        {"type": "pathway_plan_review", "date": "2027-07-24"},  # leaving care: used to 21
+    ]
+    assert _findings(case) == [("event_after_scope_end", "events[2].date")]
+
+
+def test_leaving_care_events_up_to_21_are_never_outside_a_period() -> None:
+    case = make_case()
+    case["periods"][1]["end"] = "2026-01-31"
+    case["events"] += [
+        {"type": "pathway_plan", "date": "2026-03-01"},
+        {"type": "needs_assessment", "date": "2030-07-23"},  # the 21st birthday
+        {"type": "pathway_plan_review", "date": "2030-07-24"},  # after it: outside
+        {"type": "visit", "date": "2026-03-01"},
+    ]
+    assert _findings(case) == [
+        ("event_outside_period", "events[3].date"),
+        ("event_outside_period", "events[4].date"),
+    ]
+
+
+def test_a_refusal_by_someone_other_than_the_child() -> None:
+    case = make_case()
+    case["events"] += [
+        {"type": "health_consent_refused", "date": "2021-01-05", "refused_by": "parent"},
+        {"type": "health_consent_refused", "date": "2021-01-06", "refused_by": "other"},
+        {"type": "health_consent_refused", "date": "2021-01-07"},  # the child: no finding
+    ]
+    assert _findings(case) == [
+        ("consent_refused_by_other", "events[1].refused_by"),
+        ("consent_refused_by_other", "events[2].refused_by"),
+    ]

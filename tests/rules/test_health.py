@@ -317,3 +317,46 @@ def test_assessment_convention_changes_nothing_without_an_exemption() -> None:
         conv,
     )
     expect(ob(r, "health-review"), status="pending", due="2025-03-20", anchor="2024-03-20")
+
+
+# ------------------------------------------------------------- corrections (part 2 of the pack)
+def test_initial_assessment_is_due_on_an_earlier_first_review() -> None:
+    # A11: "before the first review". The first review is held Wed 20 Mar 2024, before its due
+    # date (Wed 3 Apr): the initial assessment is due that day; held Mon 25 Mar, 5 days late.
+    # The anchor (and so the key) stays the first review's due date.
+    r = run(
+        _case([ev("review", "2024-03-20"), ev("health_assessment", "2024-03-25")]), "2024-05-01"
+    )
+    o = ob(r, "health-initial")
+    expect(o, status="met_late", due="2024-03-20", met_on="2024-03-25", days_late=5, anchor=DUE)
+    assert o.key == f"C1:1:-:health-initial:{DUE}"
+    mentions(
+        o, "Due Wed 20 Mar 2024, the date the first review was held", "earlier than Wed 3 Apr 2024"
+    )
+    # A first review held late (Mon 8 Apr) does not move the due date.
+    r = run(
+        _case([ev("review", "2024-04-08"), ev("health_assessment", "2024-04-05")]), "2024-05-01"
+    )
+    expect(ob(r, "health-initial"), status="met_late", due=DUE, met_on="2024-04-05", days_late=2)
+
+
+def test_only_the_childs_own_refusal_ends_the_duty() -> None:
+    # A parent's refusal on Fri 15 Mar 2024 is a finding; the assessment stays due (Wed 3 Apr),
+    # overdue as at Wed 1 May 2024 by 28 days.
+    refusal = ev("health_consent_refused", "2024-03-15", refused_by="parent")
+    r = run(_case([refusal]), "2024-05-01")
+    expect(ob(r, "health-initial"), status="overdue", due=DUE, days_late=28)
+    assert [f.code for f in r.children[0].findings] == ["consent_refused_by_other"]
+    other = run(_case([{**refusal, "refused_by": "other"}]), "2024-05-01")
+    assert ob(other, "health-initial").status == "overdue"
+    # The child's own refusal (the default) ends it: not required.
+    child = run(_case([{**refusal, "refused_by": "child"}]), "2024-05-01")
+    expect(ob(child, "health-initial"), status="not_required", due=DUE, reason="consent_refused")
+
+
+def test_an_assessment_dated_before_birth_exempts_nothing() -> None:
+    # Born Sun 3 Mar 2024 (the day before entering care): an assessment dated Thu 1 Feb 2024 is
+    # impossible. It is a finding and is not used: no pre-placement exemption.
+    r = run(_case([ev("health_assessment", "2024-02-01")], dob="2024-03-03"), "2024-05-01")
+    expect(ob(r, "health-initial"), status="overdue", due=DUE, days_late=28)
+    assert [f.code for f in r.children[0].findings] == ["event_before_birth"]

@@ -101,8 +101,15 @@ LEGAL_STATUSES: tuple[str, ...] = (
 class LegalStatus(BaseModel):
     """The child's legal status from a date (until the next entry of the period's list)."""
 
+    # JSON says "from" (a Python keyword): validated and serialised by that alias; Python code
+    # may also pass ``from_``.
     model_config = ConfigDict(
-        frozen=True, extra="forbid", hide_input_in_errors=True, populate_by_name=True
+        frozen=True,
+        extra="forbid",
+        hide_input_in_errors=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
     )
 
     from_: IsoDate = Field(alias="from", description="Date this legal status began.")

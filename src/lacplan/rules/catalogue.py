@@ -8,14 +8,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 
 from lacplan.offsets import describe_offset
+from lacplan.rules.gendocs import write_or_check
 from lacplan.rules.pack import RulePack
 from lacplan.rules.schema import (
     AgeCondition,
@@ -361,23 +360,9 @@ def render_catalogue(pack: RulePack, fmt: str = "markdown", *, on: date | None =
 def main(argv: Sequence[str] | None = None) -> int:
     from lacplan.rules import get_pack
 
-    p = argparse.ArgumentParser(prog="python -m lacplan.rules.catalogue")
-    g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--write", metavar="PATH")
-    g.add_argument("--check", metavar="PATH")
-    p.add_argument("--rules", default="england")
-    args = p.parse_args(argv)
-    text = render_catalogue(get_pack(args.rules), "markdown")
-    if args.write:
-        Path(args.write).write_text(text, encoding="utf-8")
-        return 0
-    current = Path(args.check).read_text(encoding="utf-8") if Path(args.check).exists() else ""
-    if current != text:
-        sys.stderr.write(
-            f"{args.check} is stale: run python -m lacplan.rules.catalogue --write {args.check}\n"
-        )
-        return 1
-    return 0
+    return write_or_check(
+        "lacplan.rules.catalogue", lambda: render_catalogue(get_pack("england"), "markdown"), argv
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

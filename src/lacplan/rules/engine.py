@@ -438,7 +438,16 @@ class _Evaluator:
                 f"{fmt_date(due or t.anchor[0])} (versions start {starts})."
             )
             return self._build(
-                decl, scope, sequence, t, None, None, "not_evaluated", "not_in_force", tail, "v"
+                decl,
+                scope,
+                sequence,
+                t,
+                None,
+                None,
+                "not_evaluated",
+                "not_in_force",
+                tail,
+                "not_in_force",
             )
         for ex in decl.exemptions:
             if self._holds(ex.when, scope, local):
@@ -629,7 +638,7 @@ class _Evaluator:
             prev = ob
             while prev.closed_on is not None and len(out) < _CHAIN_LIMIT:
                 label = (
-                    f"the date the previous {prev.rule} obligation was closed"
+                    "the date the previous one was closed"
                     if prev.met_on is None
                     else "the date the previous one was met"
                 )

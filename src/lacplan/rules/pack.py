@@ -4,7 +4,8 @@ The pack's order is the *catalogue order* (reports list obligations in it, and a
 only to rules declared before it). Building a pack checks, and fails with a
 :class:`~lacplan.errors.RuleSetError` naming the rule, that:
 
-* each (id, variant, version) is declared once, the versions of one variant share a scope, and
+* each (id, variant, version) is declared once, the versions of one variant share a scope, a
+  variant condition, a schedule and a scope end, and
   versions of one variant chosen the same way (``chosen_by``) never overlap in force;
 * every ``rule:<id>`` reference names an earlier rule with a period-scoped variant (or one of the
   referring rule's scope);
@@ -108,18 +109,21 @@ class RulePack:
             variants = by_id[r.id]
             for vs in variants:
                 if vs[0].variant == r.variant:
-                    if vs[0].scope != r.scope:
-                        raise RuleSetError(
-                            f"rule {r.id!r} variant {r.variant!r}: every version of a variant "
-                            "must share one scope"
-                        )
+                    for shared in ("scope", "variant_when", "schedule", "scope_end"):
+                        if getattr(vs[0], shared) != getattr(r, shared):
+                            raise RuleSetError(
+                                f"rule {r.id!r} variant {r.variant!r}: every version of a "
+                                f"variant must share one {shared.replace('_', ' ')}"
+                            )
                     vs.append(r)
                     break
             else:
                 variants.append([r])
         self._ids = tuple(ids)
+        # Within a variant, versions tied to an event (chosen by anchor) are tried first (A20).
         self._by_id: dict[str, tuple[tuple[Rule, ...], ...]] = {
-            k: tuple(tuple(vs) for vs in v) for k, v in by_id.items()
+            k: tuple(tuple(sorted(vs, key=lambda r: r.chosen_by != "anchor")) for vs in v)
+            for k, v in by_id.items()
         }
         self._scopes = scopes
         for r in self.rules:
@@ -217,7 +221,8 @@ class RulePack:
         return self._scopes[rule_id]
 
     def variants(self, rule_id: str) -> tuple[tuple[Rule, ...], ...]:
-        """Versions of ``rule_id`` grouped by variant, in declaration order."""
+        """Versions of ``rule_id`` grouped by variant, in declaration order (within a variant,
+        the versions chosen by their anchor first)."""
         try:
             return self._by_id[rule_id]
         except KeyError:

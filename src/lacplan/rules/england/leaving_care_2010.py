@@ -14,6 +14,7 @@ from lacplan.offsets import Days, Months
 from lacplan.rules.england._common import CPPCR, CPPCR_IN_FORCE, VERSION, legislation, ref
 from lacplan.rules.schema import (
     AnchorOption,
+    AttrCondition,
     Chain,
     EventMatch,
     InPeriod,
@@ -31,8 +32,12 @@ CARE_LEAVERS_2010 = Instrument(
     title="Care Leavers (England) Regulations 2010",
     url=legislation("uksi/2010/2571/made"),
 )
-#: The duties belong to the period covering the eligibility date.
-IN_ELIGIBILITY_PERIOD = (InPeriod(on="fact:leaving_care_eligibility"),)
+#: The duties belong to the period covering the eligibility date, never a series of short breaks
+#: (reg 40(2): a child to whom reg 48 applies is not an eligible child).
+IN_ELIGIBILITY_PERIOD = (
+    AttrCondition(target="period", field="regime", equals="standard"),
+    InPeriod(on="fact:leaving_care_eligibility"),
+)
 #: Their events count from the period's start up to the 21st birthday.
 UNTIL_21 = ref("fact:birthday_21")
 
