@@ -180,7 +180,8 @@ def test_unwritable_output_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 def test_demo_runs_on_bundled_cases(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "demo")
     assert code == 0
-    assert "Child DEMO-001" in out and "3 children evaluated" in out
+    assert "Child DEMO-001" in out and "6 children evaluated" in out
+    assert "short_breaks" in out and "visit-care-order" in out and "pathway-plan-review" in out
 
 
 def test_rules_catalogue_formats(capsys: pytest.CaptureFixture[str]) -> None:
