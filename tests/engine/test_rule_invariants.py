@@ -14,7 +14,8 @@ from lacplan import Case, Period, Placement, evaluate
 from lacplan.calendar import add_months, age_on, birthday, england_and_wales
 from lacplan.report import Obligation
 from lacplan.rules.england import ENGLAND
-from lacplan.testing.strategies import cases
+from lacplan.rules.facts import leaving_care_eligibility
+from lacplan.testing.strategies import case_dicts, cases
 
 CAL = england_and_wales()
 AS_OF = st.dates(date(2012, 1, 1), date(2030, 12, 31))
@@ -237,3 +238,36 @@ def test_a_version_never_applies_outside_its_dates(case: Case, as_of: date) -> N
         assert o.anchor is not None
         on = o.anchor if decl.chosen_by == "anchor" or o.due is None else o.due
         assert decl.in_force.contains(on), (o.key, decl.version, on)
+
+
+def _teenager(case: dict[str, object], years: int) -> Case:
+    """The generated case, with the child born ``years`` years before the first period starts."""
+    periods = case["periods"]
+    assert isinstance(periods, list)
+    first = min(date.fromisoformat(p["start"]) for p in periods)
+    dob = first - timedelta(days=int(years * 365.25))
+    return Case.model_validate({**case, "date_of_birth": dob.isoformat()})
+
+
+TEENAGERS = st.builds(_teenager, case_dicts(), st.integers(14, 17)).filter(
+    lambda c: c.periods[0].start >= date(2011, 6, 1)
+)
+
+
+@PROFILE
+@given(case=TEENAGERS, as_of=AS_OF)
+def test_leaving_care_duties(case: Case, as_of: date) -> None:
+    obs = _by_rule(case, as_of)
+    eligible = leaving_care_eligibility(case, as_of)
+    assert bool(obs["needs-assessment"]) == (eligible is not None)
+    for o in obs["needs-assessment"]:
+        period = _period(case, o.period_id)
+        assert o.anchor == eligible and o.due == add_months(o.anchor, 3)
+        assert period.start <= o.anchor and (period.end is None or o.anchor < period.end)
+        assert birthday(case.date_of_birth, 16) <= o.anchor
+    needs = {o.period_id: o for o in obs["needs-assessment"]}
+    for o in obs["pathway-plan"]:
+        assert o.due == needs[o.period_id].due
+    for o in obs["pathway-plan-review"]:
+        assert o.anchor is not None and o.due == add_months(o.anchor, 6)
+        assert o.anchor <= birthday(case.date_of_birth, 21)

@@ -1,0 +1,248 @@
+"""Resolving a declaration's date references and conditions against one case (no rule-specific
+code): the part of the engine that answers "what date is ``placement.start + 12 months``?" and
+"does this condition hold?" for a scope. ``rules/engine.py`` builds obligations on top of it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from lacplan.calendar import add_months, age_on
+from lacplan.offsets import Months, apply_offset
+from lacplan.rules.facts import DATE_FACTS
+from lacplan.rules.pack import RulePack
+from lacplan.rules.schema import (
+    AgeCondition,
+    AttrCondition,
+    Condition,
+    ConventionCondition,
+    DateBefore,
+    DateExpr,
+    DateOnOrAfter,
+    EventExists,
+    EventState,
+    InPeriod,
+    LegalStatusIs,
+    LookedAfterFor,
+    NotCondition,
+    RuleStatusCondition,
+)
+from lacplan.rules.state import EMPTY_INDEX, EventIndex, Run, Scope
+
+__all__ = ["Resolver"]
+
+_DAY = timedelta(days=1)
+
+# Date references fixed for a scope (not depending on the obligation being computed).
+_SCOPE_REFS = frozenset(
+    {"period.start", "period.first_placement_start", "placement.start", "placement.end"}
+)
+
+
+class Resolver:
+    """Date references and conditions of one rule pack over one case (``run``)."""
+
+    __slots__ = ("pack", "run")
+
+    def __init__(self, pack: RulePack, run: Run) -> None:
+        self.pack = pack
+        self.run = run
+
+    # ------------------------------------------------------------ date references
+    def _ref(self, ref: str, scope: Scope, local: dict[str, date | None]) -> date | None:
+        if ref in local:
+            return local[ref]
+        run = self.run
+        if ref == "period.start":
+            return scope.period.start
+        if ref == "period.first_placement_start":
+            return run.first_placement_start
+        if ref == "placement.start":
+            return scope.placement.start if scope.placement else None
+        if ref == "placement.end":
+            return scope.end if scope.placement else None
+        if ref.startswith("fact:"):
+            name = ref[5:]
+            if name not in run.facts:
+                run.facts[name] = DATE_FACTS[name](run.case, run.as_of)
+            return run.facts[name]
+        if ref.startswith("legal_status:"):
+            return self._status_change(ref[13:], scope)
+        rule_id, _, fld = ref[5:].partition(".")
+        obs = scope.results.get(rule_id) or run.results.get(rule_id)
+        if not obs:
+            return None
+        first = obs[0]
+        if fld == "due":
+            return first.due
+        if fld == "met_on":
+            return first.met_on
+        return first.closed_on
+
+    def _status_change(self, status: str, scope: Scope) -> date | None:
+        """The first date in the scope (on or before ``as_of``) the legal status became
+        ``status``."""
+        last = self.run.as_of if scope.hard_end is None else min(scope.hard_end, self.run.as_of)
+        previous: str | None = None
+        for entry in scope.period.legal_status:
+            if entry.from_ > last:
+                break
+            if entry.status == status and previous != status and entry.from_ >= scope.start:
+                return entry.from_
+            previous = entry.status
+        return None
+
+    def _date(self, expr: DateExpr, scope: Scope, local: dict[str, date | None]) -> date | None:
+        if (
+            expr.offset is None
+            and expr.minus_months_convention is None
+            and expr.plus_days_field is None
+            and expr.not_before is None
+        ):
+            return self._ref(expr.ref, scope, local)
+        # Offsets from scope-level dates (e.g. placement start + 12 months) are computed once.
+        fixed = expr.ref in _SCOPE_REFS and (
+            expr.not_before is None or expr.not_before in _SCOPE_REFS
+        )
+        if fixed and id(expr) in scope.dates:
+            return scope.dates[id(expr)]
+        d = self._ref(expr.ref, scope, local)
+        if d is not None:
+            d = self._shift(expr, d, scope)
+        if d is not None and expr.not_before is not None:
+            floor = self._ref(expr.not_before, scope, local)
+            if floor is not None and floor > d:
+                d = floor
+        if fixed:
+            scope.dates[id(expr)] = d
+        return d
+
+    def _shift(self, expr: DateExpr, d: date, scope: Scope) -> date | None:
+        run = self.run
+        if expr.offset is not None:
+            d = apply_offset(d, expr.offset, run.calendar, run.conventions.month_arithmetic)[0]
+        if expr.minus_months_convention is not None:
+            months = int(getattr(run.conventions, expr.minus_months_convention))
+            back = Months(n=-months)
+            d = apply_offset(d, back, run.calendar, run.conventions.month_arithmetic)[0]
+        if expr.plus_days_field is not None:
+            days = getattr(scope.period, expr.plus_days_field)
+            if days is None:
+                return None
+            d = d + timedelta(days=int(days))
+        return d
+
+    # ------------------------------------------------------------------ conditions
+    def _events(self, scope_name: str, scope: Scope) -> EventIndex:
+        if scope_name == "placement":
+            return scope.events if scope.placement else EMPTY_INDEX
+        if scope_name == "child":
+            return self.run.child_events
+        return self.run.period_events
+
+    def _holds(
+        self, conds: Sequence[Condition], scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        for c in conds:  # noqa: SIM110 - a plain loop: no generator per call in the hot path
+            if not self._holds1(c, scope, local):
+                return False
+        return True
+
+    def _holds1(self, c: Condition, scope: Scope, local: dict[str, date | None]) -> bool:
+        run = self.run
+        if isinstance(c, AttrCondition):
+            return self._attr(c, scope) == c.equals
+        if isinstance(c, AgeCondition):
+            on = self._ref(c.on, scope, local)
+            if on is None:
+                return False
+            age = age_on(run.case.date_of_birth, on)
+            if c.below is not None and not age < c.below:
+                return False
+            if c.at_least is not None and not age >= c.at_least:
+                return False
+            if c.range_convention is not None:
+                lo, hi = getattr(run.conventions, c.range_convention)
+                return bool(lo <= age <= hi)
+            return True
+        if isinstance(c, DateBefore):
+            on = self._ref(c.on, scope, local)
+            limit = self._date(c.limit, scope, local)
+            return on is not None and limit is not None and on < limit
+        if isinstance(c, DateOnOrAfter):
+            on = self._ref(c.on, scope, local)
+            return on is not None and on >= c.date
+        if isinstance(c, EventState):
+            on = self._ref(c.on, scope, local)
+            if on is None:
+                return False
+            idx = self._events(c.scope, scope)
+            latest: tuple[date, int, bool] | None = None
+            for match, value in ((c.set, True), (c.clear, False)):
+                found, dates = idx.select((match,))
+                k = bisect_right(dates, on)
+                if k and (latest is None or found[k - 1][:2] > latest[:2]):
+                    latest = (found[k - 1][0], found[k - 1][1], value)
+            return latest is not None and latest[2]
+        if isinstance(c, EventExists):
+            start = self._date(c.start, scope, local)
+            before = self._date(c.before, scope, local)
+            if start is None or before is None:
+                return False
+            _, days = self._events(c.scope, scope).select((c.match,))
+            lo, hi = bisect_left(days, start), bisect_left(days, before)
+            if lo < hi:
+                local["matched"] = days[hi - 1]  # the latest such event: an exemption relies on it
+            return lo < hi
+        if isinstance(c, LookedAfterFor):
+            on = self._ref(c.on, scope, local)
+            p = scope.period
+            if on is None or on < p.start:
+                return False
+            if p.end is not None and p.end <= run.as_of and on > p.end:
+                return False
+            return add_months(p.start, c.months) <= on + _DAY
+        if isinstance(c, InPeriod):
+            on = self._ref(c.on, scope, local)
+            p = scope.period
+            return on is not None and p.start <= on and (p.end is None or on <= p.end)
+        if isinstance(c, LegalStatusIs):
+            on = self._ref(c.on, scope, local)
+            return on is not None and scope.period.legal_status_on(on) in c.status_in
+        if isinstance(c, RuleStatusCondition):
+            prior = scope.results.get(c.rule) or run.results.get(c.rule)
+            if not prior:
+                return False
+            status: str = prior[0].status
+            return any(status == s for s in c.status_in)
+        if isinstance(c, ConventionCondition):
+            return bool(getattr(run.conventions, c.name) == c.equals)
+        if isinstance(c, NotCondition):
+            return not self._holds(c.conditions, scope, local)
+        raise TypeError(f"unsupported condition {type(c).__name__}")  # pragma: no cover
+
+    def _attr(self, c: AttrCondition, scope: Scope) -> object:
+        if c.target == "period":
+            return getattr(scope.period, c.field)
+        target = scope.placement if c.target == "placement" else scope.next_placement
+        if target is None:
+            return None
+        if c.field == "first_in_period":
+            return target is scope.period.placements[0]
+        if c.field == "ends_in_move":
+            # Ended, on or before as_of and while the child was under 18, on the day the next
+            # placement of the same period started.
+            nxt = scope.next_placement if c.target == "placement" else None
+            run = self.run
+            return (
+                target.end is not None
+                and target.end <= run.as_of
+                and target.end < run.eighteen
+                and nxt is not None
+                and nxt.start == target.end
+            )
+        return getattr(target, c.field)
+
+    # ------------------------------------------------------------------ obligations
