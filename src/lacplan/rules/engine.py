@@ -174,20 +174,17 @@ class _Evaluator(Resolver):
         Versions tied to an event (``chosen_by="anchor"``) come first and apply when in force on
         the anchor; then each other version computes its own due date and the first in force on
         it (or, with no fixed due date, on its anchor) applies. With none in force, the first
-        ``due`` version's timing is reported as ``not_evaluated``.
+        ``due`` version's timing (else the first version's) is reported as ``not_evaluated``.
         """
         fallback: tuple[Rule, _Timing] | None = None
         for decl in versions:
             t = self._timing(decl, scope, anchor_override, window)
             if t is None:
                 continue
-            if decl.chosen_by == "anchor":
-                if decl.in_force.contains(t.anchor[0]):
-                    return decl, t, True
-                continue
-            if fallback is None:
+            by_anchor = decl.chosen_by == "anchor"
+            if fallback is None or (fallback[0].chosen_by == "anchor" and not by_anchor):
                 fallback = (decl, t)
-            if decl.in_force.contains(t.due or t.anchor[0]):
+            if decl.in_force.contains(t.anchor[0] if by_anchor else t.due or t.anchor[0]):
                 return decl, t, True
         if fallback is None:
             return None  # no anchor: the duty has not started (e.g. its chain never began)

@@ -151,7 +151,9 @@ PATHWAY_PLAN_REVIEW = Rule(
     conventions=("A3", "A5", "A25"),
     notes=(
         "Runs while the young person is looked after and, once care has ended (at 16 or later), "
-        "until the 21st birthday: its scope ends then, not at the period's end or at 18."
+        "until the 21st birthday: its scope ends then, not at the period's end or at 18. Not "
+        "modelled yet: support to 25 on request, personal adviser visits (Care Leavers "
+        "Regulations reg 8) and reviews on request."
     ),
 )
 
