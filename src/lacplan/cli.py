@@ -1,8 +1,10 @@
 """The ``lacplan`` command line.
 
     lacplan demo [--as-of D] [--format ...]         evaluate the bundled synthetic cases
-    lacplan evaluate PATH... --as-of D [--rules england] [--format json|jsonl|csv|table] [-o FILE]
-    lacplan rules [--as-of D] [--format table|json|markdown]
+    lacplan evaluate PATH... --as-of D [--rules england[+ifa]] [--overlay FILE]...
+                     [--format json|jsonl|csv|table] [-o FILE]
+    lacplan rules [--rules R] [--overlay FILE]... [--as-of D] [--format table|json|markdown|toml]
+    lacplan rules --overlay FILE --check              validate a rule file, evaluate nothing
     lacplan schema                                   JSON Schema of the case format
     lacplan calendar add|between|explain|check ...   the working-day calendar
 
@@ -25,7 +27,7 @@ from typing import TextIO
 
 from lacplan._version import __version__
 from lacplan.calendar import england_and_wales, fmt_date
-from lacplan.errors import LacplanError
+from lacplan.errors import LacplanError, RuleSetError
 from lacplan.loaders import load_cases
 from lacplan.model import Case, RecordError, case_json_schema
 from lacplan.outputs import (
@@ -58,6 +60,22 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+def _add_rules_options(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument(
+        "--rules",
+        default="england",
+        metavar="PACK",
+        help=f"rule pack: {' or '.join(PACK_NAMES)} (default england; overlays after '+')",
+    )
+    sp.add_argument(
+        "--overlay",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a rule file (TOML) stacked on the pack; repeatable",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lacplan",
@@ -67,9 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_eval_options(sp: argparse.ArgumentParser, *, default_format: str) -> None:
-        sp.add_argument(
-            "--rules", default="england", choices=PACK_NAMES, help="rule pack (default england)"
-        )
+        _add_rules_options(sp)
         sp.add_argument(
             "--format", default=default_format, choices=FORMATS, help=f"default {default_format}"
         )
@@ -102,10 +118,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_eval_options(demo, default_format="table")
 
-    rules = sub.add_parser("rules", help="print the rule catalogue")
+    rules = sub.add_parser("rules", help="print the rule catalogue, or check a rule file")
     rules.add_argument("--as-of", type=_iso_date, help="only the versions in force on this date")
-    rules.add_argument("--rules", default="england", choices=PACK_NAMES)
-    rules.add_argument("--format", default="table", choices=("table", "json", "markdown"))
+    _add_rules_options(rules)
+    rules.add_argument(
+        "--format",
+        default="table",
+        choices=("table", "json", "markdown", "toml"),
+        help="toml: the pack (its top layer) as a rule file",
+    )
+    rules.add_argument(
+        "--check",
+        action="store_true",
+        help="validate the --overlay files (or the pack) and say what they declare; exit 1 if a "
+        "file is invalid",
+    )
 
     sub.add_parser("schema", help="print the JSON Schema of the case format")
 
@@ -176,10 +203,10 @@ def _run_evaluate(items: Iterator[Case | RecordError], args: argparse.Namespace)
     if args.progress or (args.progress is None and sys.stderr.isatty()):
         items = _with_progress(items, sys.stderr)
     conventions = Conventions(month_arithmetic=args.months)
+    pack = get_pack(args.rules, args.overlay)
     rejected = 0
     with _output(args.output) as out:
         if args.format == "jsonl":
-            pack = get_pack(args.rules)
             cal = england_and_wales()
 
             def on_error(err: RecordError) -> None:
@@ -198,7 +225,7 @@ def _run_evaluate(items: Iterator[Case | RecordError], args: argparse.Namespace)
             ):
                 write_jsonl_child(child, out)
             return 1 if rejected else 0
-        report = evaluate(items, as_of=args.as_of, rules=args.rules, conventions=conventions)
+        report = evaluate(items, as_of=args.as_of, rules=pack, conventions=conventions)
         if args.format == "json":
             write_json(report, out)
         elif args.format == "csv":
@@ -217,6 +244,29 @@ def _demo_items() -> Iterator[Case | RecordError]:
     resource = files("lacplan").joinpath("data/demo_cases.jsonl")
     with resource.open("r", encoding="utf-8") as fh:
         yield from load_cases(fh, name="demo_cases.jsonl")
+
+
+def _rules(args: argparse.Namespace) -> int:
+    if args.check:
+        try:
+            pack = get_pack(args.rules, args.overlay)
+        except RuleSetError as exc:
+            sys.stderr.write(f"lacplan: invalid rule file: {exc}\n")
+            return 1
+        for layer in pack.layers:
+            n = sum(pack.layer(r.id) is layer for r in pack.rules)
+            what = count_of(n, "declaration", "declarations")
+            print(f"{layer.name} {layer.version} ({layer.source}): {what}")
+        print(f"ok: {pack.name}, content hash {pack.content_hash}")
+        return 0
+    pack = get_pack(args.rules, args.overlay)
+    if args.format == "toml":
+        from lacplan.rules.files import dump_rule_file
+
+        print(dump_rule_file(pack), end="")
+        return 0
+    print(render_catalogue(pack, args.format, on=args.as_of), end="")
+    return 0
 
 
 def _calendar(args: argparse.Namespace) -> int:
@@ -252,8 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return _run_evaluate(_demo_items(), args)
         if args.command == "rules":
-            print(render_catalogue(get_pack(args.rules), args.format, on=args.as_of), end="")
-            return 0
+            return _rules(args)
         if args.command == "schema":
             print(json.dumps(case_json_schema(), indent=2))
             return 0

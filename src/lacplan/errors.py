@@ -5,6 +5,7 @@ Every exception lacplan raises on purpose derives from :class:`LacplanError`::
     LacplanError
     ├── InputError            a record cannot be read or validated (``problems``: field, code)
     ├── RuleSetError          a rule pack is inconsistent (unknown id, overlapping versions)
+    │   └── RuleFileError     a rule file cannot be read (``file``, ``line``, ``rule``, ``key``)
     ├── CalendarRangeError    a date lies outside the calendar's covered range
     └── UsageError            a caller passed arguments lacplan cannot act on
 
@@ -48,6 +49,37 @@ class RuleSetError(LacplanError, ValueError):
     """A rule pack, overlay or conventions object is inconsistent."""
 
     code = "invalid_rule_set"
+
+
+class RuleFileError(RuleSetError):
+    """A rule file (TOML) cannot be read or does not declare a valid pack.
+
+    ``file`` is the file's name, ``line`` the line where it is known (else ``None``), ``rule``
+    the rule id and ``key`` the dotted key path, where they apply.
+    """
+
+    code = "invalid_rule_file"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        rule: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        where = f"{file}:{line}" if line is not None else file
+        about = ", ".join(
+            part
+            for part in (f"rule {rule!r}" if rule else "", f"key {key!r}" if key else "")
+            if part
+        )
+        super().__init__(f"{where}: {about + ': ' if about else ''}{message}")
+        self.file = file
+        self.line = line
+        self.rule = rule
+        self.key = key
 
 
 class UsageError(LacplanError, ValueError):

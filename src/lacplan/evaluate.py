@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
@@ -29,12 +30,20 @@ def iter_evaluate(
 
     Rejected records (``RecordError``) are passed to ``on_error`` and yield nothing.
     """
+    calendars = pack.calendars(calendar)
     for item in cases:
         if isinstance(item, RecordError):
             if on_error is not None:
                 on_error(item)
             continue
-        yield evaluate_case(item, pack, as_of=as_of, conventions=conventions, calendar=calendar)
+        yield evaluate_case(
+            item,
+            pack,
+            as_of=as_of,
+            conventions=conventions,
+            calendar=calendar,
+            calendars=calendars,
+        )
 
 
 def evaluate(
@@ -44,12 +53,16 @@ def evaluate(
     conventions: Conventions | None = None,
     *,
     calendar: WorkingDayCalendar | None = None,
+    overlays: Iterable[str | os.PathLike[str] | RulePack] = (),
 ) -> Report:
     """Evaluate every statutory clock for ``cases`` as at ``as_of``.
 
     ``cases`` is one :class:`~lacplan.model.Case`, or any iterable of cases and the
-    ``RecordError`` entries a loader yields (those go to ``Report.errors``). Pure and
-    deterministic: nothing reads the clock; the same input gives the same report.
+    ``RecordError`` entries a loader yields (those go to ``Report.errors``). ``rules`` names a
+    pack (``"england"``, ``"england+ifa"``) or is one; ``overlays`` stacks more on it (rule file
+    paths, built-in overlay names or ``RulePack`` overlays): their obligations come beside the
+    statutory ones, with their own ``source``. Pure and deterministic: nothing reads the clock;
+    the same input gives the same report.
 
     >>> from datetime import date
     >>> from lacplan import Case, evaluate
@@ -64,7 +77,7 @@ def evaluate(
     """
     if not isinstance(as_of, date) or isinstance(as_of, datetime):
         raise UsageError("as_of must be a datetime.date (not a datetime or a string)")
-    pack = get_pack(rules)
+    pack = get_pack(rules, overlays)
     conv = conventions or Conventions()
     cal = calendar or england_and_wales()
     items: Iterable[Case | RecordError]

@@ -45,6 +45,7 @@ from lacplan.domain.events import (
     ReducedVisitsAgreed,
     ReducedVisitsWithdrawn,
     Review,
+    ReviewConsultation,
     Sdq,
     Visit,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "ReducedVisitsAgreed",
     "ReducedVisitsWithdrawn",
     "Review",
+    "ReviewConsultation",
     "Sdq",
     "Visit",
     "assign_events",

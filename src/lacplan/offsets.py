@@ -36,6 +36,9 @@ FIXED_DAYS_PER_MONTHS = {1: 30, 3: 91, 6: 183, 12: 365}
 class _Offset(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     n: int
+    setting: str | None = None
+    """The pack setting ``n`` was read from (rule files: ``{unit = "working_days", setting =
+    "emergency_review_working_days"}``), kept so the catalogue can say so."""
 
 
 class WorkingDays(_Offset):

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import TextIO
 
 from lacplan.calendar import fmt_date
 from lacplan.model import RecordError
-from lacplan.report import OBLIGATION_FIELDS, ChildResult, Report
+from lacplan.report import OBLIGATION_FIELDS, ChildResult, Obligation, Report
 
 __all__ = [
     "FORMATS",
@@ -72,58 +73,77 @@ _STATUS_MARK = {
 }
 
 
-def _table_rows(child: ChildResult) -> Iterable[list[str]]:
-    for o in child.obligations:
-        yield [
-            o.period_id,
-            o.rule,
-            o.placement_id or "",
-            str(o.sequence),
-            o.due.isoformat() if o.due else "-",
-            o.met_on.isoformat() if o.met_on else "",
-            _STATUS_MARK.get(o.status, o.status),
-            "" if o.days_late is None else str(o.days_late),
-            o.reason or "",
-        ]
+def _table_row(o: Obligation) -> list[str]:
+    return [
+        o.period_id,
+        o.rule,
+        o.placement_id or "",
+        str(o.sequence),
+        o.due.isoformat() if o.due else "-",
+        o.met_on.isoformat() if o.met_on else "",
+        _STATUS_MARK.get(o.status, o.status),
+        "" if o.days_late is None else str(o.days_late),
+        o.reason or "",
+    ]
+
+
+_HEADER = ["period", "rule", "placement", "#", "due", "met on", "status", "late", "reason"]
+#: How the table titles each source's block (statutory first, overlays after, never mixed).
+_SOURCE_TITLES = {"statutory": "", "agency": "Agency standards", "local": "Local standards"}
+
+
+def _by_source(obligations: Iterable[Obligation]) -> dict[str, list[Obligation]]:
+    groups: dict[str, list[Obligation]] = {}
+    for o in obligations:
+        groups.setdefault(o.source, []).append(o)
+    return dict(sorted(groups.items(), key=lambda kv: list(_SOURCE_TITLES).index(kv[0])))
+
+
+def _write_block(obs: list[Obligation], out: TextIO, explain: bool) -> None:
+    rows = [_table_row(o) for o in obs]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_HEADER)]
+    out.write(
+        "  " + "  ".join(h.ljust(w) for h, w in zip(_HEADER, widths, strict=True)).rstrip() + "\n"
+    )
+    for row, ob in zip(rows, obs, strict=True):
+        out.write("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        out.write("\n")
+        if explain:
+            out.write(f"      {ob.explanation}\n")
 
 
 def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
-    """A terminal summary: provenance, one block per child, status totals and errors."""
+    """A terminal summary: provenance, one block per child (statutory obligations, then each
+    overlay's standards in a block of their own), status totals and errors."""
     out.write(
         f"lacplan {report.lacplan_version} | rules {report.rules} {report.rules_version} | "
         f"as at {fmt_date(report.as_of)} | calendar {report.calendar.get('name')} "
         f"(holidays {report.calendar.get('provider_version')})\n"
     )
-    header = ["period", "rule", "placement", "#", "due", "met on", "status", "late", "reason"]
     for child in report.children:
         labels = ", ".join(f"{k}={v}" for k, v in child.labels.items())
         out.write(f"\nChild {child.child_id}" + (f" ({labels})" if labels else "") + "\n")
-        rows = list(_table_rows(child))
-        widths = [
-            max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-            for i, h in enumerate(header)
-        ]
-        out.write(
-            "  "
-            + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()
-            + "\n"
-        )
-        for row, ob in zip(rows, child.obligations, strict=True):
-            out.write(
-                "  "
-                + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                + "\n"
-            )
-            if explain:
-                out.write(f"      {ob.explanation}\n")
+        groups = _by_source(child.obligations)
+        if not groups:
+            _write_block([], out, explain)
+        for source, obs in groups.items():
+            if _SOURCE_TITLES[source]:
+                out.write(f"  {_SOURCE_TITLES[source]} (beside the statute):\n")
+            _write_block(obs, out, explain)
         for f in child.findings:
             out.write(f"  finding {f.code}: {f.message}\n")
-    counts = report.status_counts()
-    if counts:
+    n = count_of(len(report.children), "child", "children")
+    totals = _by_source(report.obligations)
+    if not totals:
+        out.write(f"\n{n} evaluated\n")
+    for k, (source, obs) in enumerate(totals.items()):
+        counts = Counter(o.status for o in obs)
         summary = ", ".join(f"{counts[s]} {s}" for s in _STATUS_MARK if s in counts)
-        out.write(f"\n{count_of(len(report.children), 'child', 'children')} evaluated: {summary}\n")
-    else:
-        out.write(f"\n{count_of(len(report.children), 'child', 'children')} evaluated\n")
+        if k == 0:
+            what = "" if source == "statutory" else f" ({source})"
+            out.write(f"\n{n} evaluated{what}: {summary}\n")
+        else:
+            out.write(f"{_SOURCE_TITLES[source]}: {summary}\n")
     if report.errors:
         out.write(f"{count_of(len(report.errors), 'record', 'records')} rejected:\n")
         for e in report.errors:

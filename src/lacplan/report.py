@@ -39,6 +39,7 @@ OBLIGATION_FIELDS: tuple[str, ...] = (
     "citation",
     "citation_url",
     "explanation",
+    "base_rule",
 )
 
 
@@ -91,6 +92,8 @@ class Obligation:
     branch: str = field(default="", compare=False, repr=False)
     """Which part of the declaration decided it (internal: ``offset:1``, ``exemption:<reason>``,
     ``ending:<reason>``...; ``docs/explanations.md`` shows one of each)."""
+    base_rule: str | None = None
+    """For an overlay's obligation, the statutory rule it tightens or relaxes (else null)."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ISO dates, keys in :data:`OBLIGATION_FIELDS` order."""
@@ -114,6 +117,7 @@ class Obligation:
             "citation": self.citation,
             "citation_url": self.citation_url,
             "explanation": self.explanation,
+            "base_rule": self.base_rule,
         }
 
 

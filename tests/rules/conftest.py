@@ -7,6 +7,7 @@ comment naming the non-working weekdays they skip.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -15,6 +16,9 @@ from lacplan.evaluate import evaluate
 from lacplan.model import Case
 from lacplan.report import Obligation, Report
 from lacplan.rules.conventions import Conventions
+from lacplan.rules.england import ENGLAND
+from lacplan.rules.files import dump_rule_file, loads_rule_file
+from lacplan.rules.pack import RulePack
 
 CHILD = "C1"
 
@@ -99,11 +103,22 @@ def case(
     )
 
 
+def _golden_pack() -> RulePack:
+    """The England pack; with ``LACPLAN_GOLDEN_PACK=toml``, the pack written to a rule file and
+    read back (``test_rule_files.py`` runs every golden test that way too)."""
+    if os.environ.get("LACPLAN_GOLDEN_PACK") == "toml":
+        return loads_rule_file(dump_rule_file(ENGLAND), file="england.toml")
+    return ENGLAND
+
+
+PACK = _golden_pack()
+
+
 def run(c: Case, as_of: str | date, conventions: Conventions | None = None) -> Report:
     """``evaluate`` with the England pack as at ``as_of``."""
     when = d(as_of)
     assert when is not None
-    return evaluate(c, as_of=when, conventions=conventions)
+    return evaluate(c, as_of=when, conventions=conventions, rules=PACK)
 
 
 def obs(

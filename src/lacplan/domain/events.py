@@ -114,6 +114,12 @@ class ReducedVisitsWithdrawn(_EventBase):
     """An agreement to less frequent visits was withdrawn."""
 
     type: Literal["reduced_visits_withdrawn"] = "reduced_visits_withdrawn"
+    agreed_by: Literal["child", "agency"] = Field(
+        default="child",
+        description="Whose agreement is withdrawn: the child's (the statutory reduced visits) "
+        "or the agency's (an agency's reduced supervising visits). Each withdrawal clears only "
+        "the agreement of the same party.",
+    )
 
 
 class NeedsAssessment(_EventBase):
@@ -132,6 +138,12 @@ class PathwayPlanReview(_EventBase):
     """A pathway plan was reviewed."""
 
     type: Literal["pathway_plan_review"] = "pathway_plan_review"
+
+
+class ReviewConsultation(_EventBase):
+    """The child was consulted about a coming review meeting (who attends, where it is held)."""
+
+    type: Literal["review_consultation"] = "review_consultation"
 
 
 class Sdq(_EventBase):
@@ -162,7 +174,8 @@ Event = Annotated[
     | PathwayPlan
     | PathwayPlanReview
     | Sdq
-    | PermanencePlan,
+    | PermanencePlan
+    | ReviewConsultation,
     Field(discriminator="type"),
 ]
 """Any event; the ``type`` field selects the class and so the fields it accepts."""
@@ -184,6 +197,7 @@ _EVENT_CLASSES: Final[tuple[type[_EventBase], ...]] = (
     PathwayPlanReview,
     Sdq,
     PermanencePlan,
+    ReviewConsultation,
 )
 _EVENT_CLASS_BY_TYPE: Final[dict[str, type[_EventBase]]] = {
     c.model_fields["type"].default: c for c in _EVENT_CLASSES

@@ -15,9 +15,11 @@ from datetime import date
 
 from lacplan.offsets import describe_offset
 from lacplan.rules.gendocs import write_or_check
-from lacplan.rules.pack import RulePack
+from lacplan.rules.pack import Layer, RulePack
 from lacplan.rules.schema import (
     AgeCondition,
+    AllCondition,
+    AnyCondition,
     AttrCondition,
     Chain,
     Citation,
@@ -33,6 +35,7 @@ from lacplan.rules.schema import (
     LookedAfterFor,
     NotCondition,
     PerEvent,
+    RollingWindows,
     Rule,
     RuleStatusCondition,
     Windows,
@@ -76,6 +79,8 @@ def _ref_words(ref: str) -> str:
 def describe_date(expr: DateExpr) -> str:
     """Plain English for a date reference, e.g. ``"the first placement's start - 3 months"``."""
     text = _ref_words(expr.ref)
+    if expr.latest_before is not None:
+        text = f"the latest {expr.latest_before.describe()} event before {text}"
     if expr.offset is not None:
         sign = "+" if expr.offset.n >= 0 else "-"
         text += f" {sign} {describe_offset(type(expr.offset)(n=abs(expr.offset.n)))}"
@@ -168,6 +173,10 @@ def describe_condition(c: Condition) -> str:
         return f"convention `{c.name}` is {json.dumps(c.equals)}"
     if isinstance(c, NotCondition):
         return "not (" + " and ".join(describe_condition(x) for x in c.conditions) + ")"
+    if isinstance(c, AnyCondition):
+        return "(" + " or ".join(describe_condition(x) for x in c.conditions) + ")"
+    if isinstance(c, AllCondition):
+        return "(" + " and ".join(describe_condition(x) for x in c.conditions) + ")"
     raise TypeError(type(c).__name__)  # pragma: no cover
 
 
@@ -181,6 +190,12 @@ def _schedule(rule: Rule) -> str:
         return "recurring: each interval starts on the date the previous one was met or closed"
     if isinstance(s, PerEvent):
         return f"one per {s.event.describe()} event, anchored on its date"
+    if isinstance(s, RollingWindows):
+        return (
+            f"one per window of {describe_offset(s.every)} from {describe_date(s.starting)} "
+            f"({s.name.format(n='N', nth='Nth')}), due on its last day (at least "
+            f"{s.min_count} event in it)"
+        )
     if isinstance(s, Windows):
         source = (
             f"`{s.windows_convention}`"
@@ -190,11 +205,18 @@ def _schedule(rule: Rule) -> str:
                 for w in s.windows
             )
         )
-        return (
+        text = (
             f"one per {source} window starting after "
             f"{describe_date(s.starting_after)}, due at the window's end (at least {s.min_count} "
             "event in the window)"
         )
+        if s.pro_rata_convention:
+            text += (
+                "; a window looked after only in part needs one event per "
+                f"`{s.pro_rata_convention}` window looked after, and is due when the scope ends "
+                "inside it"
+            )
+        return text
     return "once per scope"
 
 
@@ -203,7 +225,7 @@ def anchor_id(rule: Rule) -> str:
     return f"{rule.id}--{rule.variant}--{rule.version}".replace("_", "-")
 
 
-def _rule_markdown(rule: Rule) -> list[str]:
+def _rule_markdown(rule: Rule, layer: Layer | None = None) -> list[str]:
     c = rule.citation
     chosen = "chosen by its anchor date" if rule.chosen_by == "anchor" else "chosen by its due date"
     out = [
@@ -219,6 +241,9 @@ def _rule_markdown(rule: Rule) -> list[str]:
         f"- **Citation:** [{c.label}]({c.url}) ({c.instrument_title}); verification: "
         f"**{c.status}**" + (f". {c.note}" if c.note else ""),
     ]
+    if layer is not None and layer.source != "statutory":
+        beside = f"; beside the statutory `{rule.base_rule}`" if rule.base_rule else ""
+        out.insert(4, f"- **Pack:** `{layer.name}` ({layer.source} standard){beside}")
     if c.quote:
         out.append(f"  > {c.quote}")
     for extra in rule.also_cites:
@@ -230,10 +255,12 @@ def _rule_markdown(rule: Rule) -> list[str]:
     if rule.applies:
         out.append(f"- **Arises when:** {_when(rule.applies)}")
     if rule.scope_end is not None:
-        out.append(
-            f"- **Runs until:** {describe_date(rule.scope_end.date)} ({rule.scope_end.label}), "
-            "instead of the scope's end and the 18th birthday"
+        until = (
+            "the end of the period of care"
+            if rule.scope_end.date is None
+            else f"{describe_date(rule.scope_end.date)} ({rule.scope_end.label})"
         )
+        out.append(f"- **Runs until:** {until}, instead of the scope's end and the 18th birthday")
     out.append("- **Anchor:**")
     for a in rule.anchor:
         out.append(f"  - {a.label}: {describe_date(a.date)} (when {_when(a.when)})")
@@ -259,6 +286,8 @@ def _rule_markdown(rule: Rule) -> list[str]:
         bounds.append(f"on or before {describe_date(sat.end)} (instead of the scope's end)")
     if sat.within_placements:
         bounds.append("dated inside one of the period's placements")
+    if sat.closes_at_end:
+        bounds.append("missed once that end has passed")
     out.append(
         f"- **Satisfied by:** {' or '.join(e.describe() for e in sat.events)} "
         f"({sat.scope or rule.scope} events, {sat.pick} match"
@@ -308,6 +337,7 @@ def render_catalogue(pack: RulePack, fmt: str = "markdown", *, on: date | None =
         rows = [
             (
                 r.id,
+                pack.layer(r.id).name,
                 r.variant,
                 r.version,
                 _in_force(r),
@@ -318,7 +348,17 @@ def render_catalogue(pack: RulePack, fmt: str = "markdown", *, on: date | None =
             )
             for r in rules
         ]
-        head = ("id", "variant", "version", "in force", "scope", "citation", "status", "title")
+        head = (
+            "id",
+            "pack",
+            "variant",
+            "version",
+            "in force",
+            "scope",
+            "citation",
+            "status",
+            "title",
+        )
         widths = [max(len(row[i]) for row in (head, *rows)) for i in range(len(head) - 1)]
         for row in (head, *rows):
             cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
@@ -336,32 +376,45 @@ def render_catalogue(pack: RulePack, fmt: str = "markdown", *, on: date | None =
         "Verification status: **P** primary text read, **S** secondary sources only, "
         "**UNVERIFIED** not confirmed (treat as a hypothesis).",
         "",
+        "Packs: "
+        + "; ".join(
+            f"`{la.name}` {la.version} ({la.source}"
+            + (f", rule ids `{la.prefix}-...`, reported beside the statute" if la.prefix else "")
+            + ")"
+            for la in pack.layers
+        )
+        + ".",
+        "",
         "Every variant and version is listed, with the dates it is in force and every citation "
         "its obligations can carry (an interval's own provision, such as reg 28(2)(b), where it "
         "has one). Which variant applies under which regime: [regimes.md](regimes.md); one real "
         "explanation of each: [explanations.md](explanations.md).",
         "",
-        "| id | variant | version | in force | scope | citations | status |",
-        "|---|---|---|---|---|---|---|",
+        "| id | pack | variant | version | in force | scope | citations | status |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rules:
+        la = pack.layer(r.id)
+        source = la.name if la.source == "statutory" else f"{la.name} ({la.source})"
         out.append(
-            f"| [`{r.id}`](#{anchor_id(r)}) | {r.variant} | {r.version} | {_in_force(r)} | "
-            f"{r.scope} | {_labels(row_citations(r))} | {r.citation.status} |"
+            f"| [`{r.id}`](#{anchor_id(r)}) | {source} | {r.variant} | {r.version} | "
+            f"{_in_force(r)} | {r.scope} | {_labels(row_citations(r))} | {r.citation.status} |"
         )
     if not rules:
-        out.append("| (no rule in force) | | | | | | |")
+        out.append("| (no rule in force) | | | | | | | |")
     out.append("")
     for r in rules:
-        out.extend(_rule_markdown(r))
+        out.extend(_rule_markdown(r, pack.layer(r.id)))
     return "\n".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from lacplan.rules import get_pack
+    from lacplan.rules.explanations import DOCS_PACK
 
+    pack = get_pack(DOCS_PACK)
     return write_or_check(
-        "lacplan.rules.catalogue", lambda: render_catalogue(get_pack("england"), "markdown"), argv
+        "lacplan.rules.catalogue", lambda: render_catalogue(pack, "markdown"), argv
     )
 
 

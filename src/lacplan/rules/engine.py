@@ -21,9 +21,9 @@ dated after ``as_of``, or before the child's birth, are ignored.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from lacplan.calendar import WorkingDayCalendar, birthday, fmt_date
@@ -39,6 +39,7 @@ from lacplan.rules.schema import (
     Chain,
     OffsetOption,
     PerEvent,
+    RollingWindows,
     Rule,
     Windows,
 )
@@ -56,6 +57,18 @@ __all__ = ["evaluate_case"]
 _CHAIN_LIMIT = 10_000  # a guard, far above any real chain (weekly visits for 18 years = 940)
 
 
+class _Window(NamedTuple):
+    """One window of a ``Windows`` or ``RollingWindows`` schedule."""
+
+    start: date
+    end: date
+    name: str
+    due: date  # the window's end, or the scope's end when the scope ended inside it (pro rata)
+    need: int  # how many events satisfy it
+    lo: date  # events count from here (the window's start, or the scope's start within it)
+    note: str  # how many are needed and why, for the explanation
+
+
 class _Timing(NamedTuple):
     anchor: tuple[date, str]
     due: date | None
@@ -64,6 +77,7 @@ class _Timing(NamedTuple):
     option_index: int  # -1 for windows and per-event anchors without offsets
     capped: tuple[str, date, str] | None  # (label, offset due, offset note) of an earlier_of date
     capped_index: int
+    window: _Window | None = None
 
 
 class _Outcome(NamedTuple):
@@ -73,9 +87,7 @@ class _Outcome(NamedTuple):
     status: str | None  # set by an ending
     reason: str | None
     label: str  # the ending's label
-
-
-_NO_OUTCOME = _Outcome(None, None, None, None, None, "")
+    closes: date | None = None  # the last day it could be met (``closes_at_end``)
 
 
 def _status_of(
@@ -129,11 +141,13 @@ class _Evaluator(Resolver):
         decl: Rule,
         scope: Scope,
         anchor_override: tuple[date, str] | None,
-        window: tuple[date, date, str] | None,
+        window: _Window | None,
     ) -> _Timing | None:
         """Anchor and due date of one obligation under one rule version (None: no anchor)."""
         if window is not None:
-            return _Timing((window[0], window[2]), window[1], "", None, -1, None, -1)
+            return _Timing(
+                (window.start, window.name), window.due, window.note, None, -1, None, -1, window
+            )
         local: dict[str, date | None] = {}
         anchor = anchor_override or self._anchor(decl, scope, local)
         if anchor is None:
@@ -167,7 +181,7 @@ class _Evaluator(Resolver):
         versions: Sequence[Rule],
         scope: Scope,
         anchor_override: tuple[date, str] | None,
-        window: tuple[date, date, str] | None,
+        window: _Window | None,
     ) -> tuple[Rule, _Timing, bool] | None:
         """The version that applies (A20) with its timing, and whether it is in force.
 
@@ -196,7 +210,7 @@ class _Evaluator(Resolver):
         scope: Scope,
         sequence: int,
         anchor_override: tuple[date, str] | None = None,
-        window: tuple[date, date, str] | None = None,
+        window: _Window | None = None,
     ) -> Obligation | None:
         run = self.run
         chosen = self._choose(versions, scope, anchor_override, window)
@@ -252,6 +266,9 @@ class _Evaluator(Resolver):
             else:
                 tail = f"{verdict(status)}: {event_phrase(out.event)} on {on}."
             branch = f"ending:{reason}"
+        elif out.met_on is None and out.closes is not None and out.closes <= run.as_of:
+            status, reason, branch = "missed", None, _branch(t)
+            tail = f"Not met by {fmt_date(out.closes)}, after which it could not be done in time."
         else:
             status, reason = _status_of(out.met_on, due, scope.end, run.as_of)
             branch = _branch(t)
@@ -275,7 +292,7 @@ class _Evaluator(Resolver):
         decl: Rule,
         scope: Scope,
         local: dict[str, date | None],
-        window: tuple[date, date, str] | None,
+        window: _Window | None,
     ) -> _Outcome:
         sat = decl.satisfied_by
         idx = self._events(sat.scope or decl.scope, scope)
@@ -287,7 +304,7 @@ class _Evaluator(Resolver):
             if e is not None:
                 hi = e
         if window is not None:
-            lo, hi = window[0], min(window[1], hi) if hi else window[1]
+            lo, hi = window.lo, min(window.due, hi) if hi else window.due
         if isinstance(decl.schedule, Chain):
             lo, lo_strict = local["anchor"], True
         if sat.start is not None:
@@ -303,7 +320,7 @@ class _Evaluator(Resolver):
             events, dates = scope.within_placements(id(sat), events, dates)
         i = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(dates, lo)
         j = len(dates) if hi is None else bisect_right(dates, hi)
-        need = decl.schedule.min_count if isinstance(decl.schedule, Windows) else 1
+        need = window.need if window is not None else 1
         hit: tuple[date, int, Event] | None = None
         if j - i >= need:
             hit = events[j - 1] if sat.pick == "last" else events[i + need - 1]
@@ -322,7 +339,8 @@ class _Evaluator(Resolver):
             met = d if ending.after_due == "met_late" else None
             return _Outcome(met, ev, d, ending.after_due, ending.reason, ending.label)
         if hit is None:
-            return _NO_OUTCOME
+            closes = hi if sat.closes_at_end else None
+            return _Outcome(None, None, None, None, None, "", closes)
         return _Outcome(hit[0], hit[2], hit[0], None, None, "")
 
     def _build(
@@ -346,8 +364,11 @@ class _Evaluator(Resolver):
         if due is None and status in ("exempt", "not_required") and branch.startswith("exem"):
             text, basis = "", ""  # a duty that does not apply here has no timescale to explain
         else:
-            text, basis = head(timing.anchor, due, timing.note, option, timing.capped)
-        explanation = " ".join(part for part in (text, tail, cited(cite, decl)) if part)
+            text, basis = head(
+                timing.anchor, due, timing.note, option, timing.capped, timing.window
+            )
+        layer = self.pack.layer(decl.id)
+        explanation = " ".join(part for part in (text, tail, cited(cite, decl, layer)) if part)
         if status == "met_late" and met_on and due:
             days_late: int | None = (met_on - due).days
         elif status == "overdue" and due:
@@ -363,7 +384,7 @@ class _Evaluator(Resolver):
             key=key,
             rule=decl.id,
             title=decl.title,
-            source=self.pack.source,
+            source=layer.source,
             rule_version=decl.version,
             rule_variant=decl.variant,
             child_id=run.case.child_id,
@@ -382,6 +403,7 @@ class _Evaluator(Resolver):
             closed_on=closed_on,
             basis=basis,
             branch=branch,
+            base_rule=decl.base_rule,
         )
 
     # ------------------------------------------------------------------ schedules
@@ -403,7 +425,9 @@ class _Evaluator(Resolver):
             scope = self._own_end(first, scope)
         schedule = first.schedule
         if isinstance(schedule, Windows):
-            return self._windows(versions, scope, schedule)
+            return self._each_window(versions, scope, self._windows(scope, schedule))
+        if isinstance(schedule, RollingWindows):
+            return self._each_window(versions, scope, self._rolling(scope, schedule))
         if isinstance(schedule, PerEvent):
             return self._per_event(versions, scope, schedule)
         ob = self._obligation(versions, scope, 1)
@@ -459,18 +483,31 @@ class _Evaluator(Resolver):
         )
 
     def _own_end(self, decl: Rule, scope: Scope) -> Scope:
-        assert decl.scope_end is not None
-        d = self._date(decl.scope_end.date, scope, {})
+        own = decl.scope_end
+        assert own is not None
+        if own.period:  # the clock runs with the period of care, not the placement
+            ps = self.run.period_scope
+            assert ps is not None
+            return replace(scope, end=ps.end, hard_end=ps.hard_end, ended_by=ps.ended_by, dates={})
+        assert own.date is not None
+        d = self._date(own.date, scope, {})
         if d is None:
             return scope
         end = d if d <= self.run.as_of else None
-        return replace(
-            scope, end=end, hard_end=d, ended_by="rule", end_label=decl.scope_end.label, dates={}
-        )
+        return replace(scope, end=end, hard_end=d, ended_by="rule", end_label=own.label, dates={})
 
-    def _windows(
-        self, versions: Sequence[Rule], scope: Scope, schedule: Windows
+    def _each_window(
+        self, versions: Sequence[Rule], scope: Scope, windows: Sequence[_Window]
     ) -> list[Obligation]:
+        out: list[Obligation] = []
+        for window in windows:
+            ob = self._obligation(versions, scope, len(out) + 1, window=window)
+            if ob is not None:
+                out.append(ob)
+        return out
+
+    def _windows(self, scope: Scope, schedule: Windows) -> list[_Window]:
+        """The calendar windows of a ``Windows`` schedule for this scope, in date order."""
         run = self.run
         after = self._date(schedule.starting_after, scope, {})
         if after is None:
@@ -479,15 +516,58 @@ class _Evaluator(Resolver):
         terms: tuple[TermWindow, ...] = schedule.windows or getattr(
             run.conventions, schedule.windows_convention or ""
         )
-        spans = sorted(
-            (*t.span(year), t.name) for year in range(after.year, limit.year + 1) for t in terms
-        )
-        out: list[Obligation] = []
+        years = range(after.year - 1, limit.year + 1)
+        spans = sorted((*t.span(year), t.name) for year in years for t in terms)
+        need = schedule.min_count
+        many = f"At least {need} needed in it." if need > 1 else ""
+        if schedule.pro_rata_convention is None:
+            return [
+                _Window(start, end, name, end, need, start, many)
+                for start, end, name in spans
+                if after < start <= limit
+            ]
+        subs: tuple[TermWindow, ...] = getattr(run.conventions, schedule.pro_rata_convention)
+        sub_starts = sorted(t.span(year)[0] for year in years for t in subs)
+        unit = schedule.pro_rata_convention.replace("_", " ").removesuffix("s")
+        out: list[_Window] = []
         for start, end, name in spans:
-            if after < start <= limit:
-                ob = self._obligation(versions, scope, len(out) + 1, window=(start, end, name))
-                if ob is not None:
-                    out.append(ob)
+            if end <= after or start > limit:
+                continue
+            lo = max(start, scope.start)
+            hi = end if scope.end is None else min(end, scope.end)
+            if lo > hi:
+                continue
+            if lo == start and hi == end:
+                out.append(_Window(start, end, name, end, need, start, many))
+                continue
+            count = sum(lo <= d <= hi for d in sub_starts)
+            if count:
+                cover = f"looked after from {fmt_date(lo)} to {fmt_date(hi)}"
+                note = f"At least {count} needed in it: one per {unit} looked after ({cover})."
+                out.append(_Window(start, end, name, hi, count, lo, note))
+        return out
+
+    def _rolling(self, scope: Scope, schedule: RollingWindows) -> list[_Window]:
+        """Consecutive windows of ``every`` from ``starting``, each counted from the first start
+        (never chained from a clamped date, A3)."""
+        run = self.run
+        first = self._date(schedule.starting, scope, {})
+        if first is None:
+            return []
+        limit = run.as_of if scope.end is None else min(scope.end, run.as_of)
+        need = schedule.min_count
+        many = f"At least {need} needed in it." if need > 1 else ""
+        every = schedule.every
+        out: list[_Window] = []
+        start = first
+        while start <= limit and len(out) < _CHAIN_LIMIT:
+            step = type(every)(n=every.n * (len(out) + 1))
+            nxt = apply_offset(first, step, run.calendar, run.conventions.month_arithmetic)[0]
+            end = nxt - timedelta(days=1)
+            n = len(out) + schedule.number_from
+            name = schedule.name.format(n=n, nth=_ordinal(n))
+            out.append(_Window(start, end, name, end, need, start, many))
+            start = nxt
         return out
 
     def _per_event(
@@ -507,6 +587,12 @@ class _Evaluator(Resolver):
         return out
 
 
+def _ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``21st``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _branch(t: _Timing) -> str:
     """Which part of the declaration timed the obligation (for ``docs/explanations.md``)."""
     if t.option is None:
@@ -523,8 +609,15 @@ def evaluate_case(
     as_of: date,
     conventions: Conventions,
     calendar: WorkingDayCalendar,
+    calendars: Mapping[str, WorkingDayCalendar] | None = None,
 ) -> ChildResult:
-    """Evaluate every rule of ``pack`` for one child as at ``as_of``."""
+    """Evaluate every rule of ``pack`` for one child as at ``as_of``.
+
+    ``calendars`` (``pack.calendars(calendar)``, computed once per batch) gives each layer's
+    calendar with its own closure days; without it they are computed here.
+    """
+    if calendars is None:
+        calendars = pack.calendars(calendar)
     eighteen = birthday(case.date_of_birth, 18)
     assignments = assign_events(case)
     child_idx, period_idx, placement_idx = index_events(case, as_of, assignments)
@@ -562,6 +655,7 @@ def evaluate_case(
                 )
             )
         for rule_id in pack.ids:
+            run.calendar = calendars[pack.layer(rule_id).name]
             kinds = pack.scopes(rule_id)
             if "period" in kinds:
                 obs = ev.rule(rule_id, period_scope)

@@ -9,13 +9,28 @@ one real explanation for every rule and branch (generated, checked in CI).
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
+from typing import Final, Protocol
 
 from lacplan.calendar import fmt_date
 from lacplan.model import EVENT_TYPES, Event
 from lacplan.offsets import describe_offset
+from lacplan.rules.pack import Layer
 from lacplan.rules.schema import Citation, OffsetOption, Rule
 from lacplan.rules.state import Scope
+
+
+class WindowLike(Protocol):
+    """What ``head`` reads of a schedule window."""
+
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def due(self) -> date: ...
+
 
 __all__ = ["EVENT_NOUNS", "cited", "ended_phrase", "event_phrase", "head", "verdict"]
 
@@ -37,6 +52,7 @@ EVENT_NOUNS: Final[dict[str, str]] = {
     "pathway_plan_review": "a pathway plan review",
     "sdq": "a Strengths and Difficulties Questionnaire",
     "permanence_plan": "a plan for permanence",
+    "review_consultation": "a consultation of the child about the review",
 }
 assert set(EVENT_NOUNS) == set(EVENT_TYPES), "every event type needs a noun"
 
@@ -73,9 +89,14 @@ def ended_phrase(scope: Scope, as_of: date) -> str:
 
 
 def _after(option: OffsetOption, anchor: date, anchor_label: str, note: str) -> str:
-    """``"20 working days after Fri 18 Dec 2020 (the date ...), skipping ..."``."""
-    assert option.offset is not None
-    text = f"{describe_offset(option.offset)} after {fmt_date(anchor)} ({anchor_label})"
+    """``"20 working days after Fri 18 Dec 2020 (the date ...), skipping ..."``; a negative
+    offset reads "before"."""
+    offset = option.offset
+    assert offset is not None
+    word = "after" if offset.n >= 0 else "before"
+    size = describe_offset(offset if offset.n >= 0 else type(offset)(n=-offset.n))
+    setting = f" (setting {offset.setting})" if offset.setting else ""
+    text = f"{size}{setting} {word} {fmt_date(anchor)} ({anchor_label})"
     return f"{text}, {note}" if note else text
 
 
@@ -85,16 +106,24 @@ def head(
     note: str,
     option: OffsetOption | None,
     capped: tuple[str, date, str] | None,
+    window: WindowLike | None = None,
 ) -> tuple[str, str]:
     """How the due date was reached, and the *basis* a dependent rule may quote.
 
     ``capped`` is ``(label, offset due, offset note)`` when an ``earlier_of`` date replaced the
-    offset's due date.
+    offset's due date; ``window`` the window of a windowed schedule.
     """
     a_date, a_label = anchor
-    if option is None and due is not None:
-        span = f"{fmt_date(a_date)} to {fmt_date(due)}"
-        return f"Due {fmt_date(due)}: the end of the {a_label} ({span}).", ""
+    if window is not None:
+        span = f"{fmt_date(window.start)} to {fmt_date(window.end)}"
+        if window.due == window.end:
+            text = f"Due {fmt_date(window.due)}: the end of the {window.name} ({span})."
+        else:
+            text = (
+                f"Due {fmt_date(window.due)}, the day the scope ended, in the {window.name} "
+                f"({span})."
+            )
+        return (f"{text} {note}" if note else text), ""
     if due is None or option is None or option.offset is None:
         what = option.label if option and option.label else "no fixed timescale"
         return (
@@ -116,7 +145,13 @@ def head(
     return f"Due {fmt_date(due)}: {basis}.{timescale}", basis
 
 
-def cited(citation: Citation, rule: Rule) -> str:
-    """``"SI 2010/959 reg 33(1) (version 2011-04-01)."``, naming a non-standard variant."""
+def cited(citation: Citation, rule: Rule, layer: Layer | None = None) -> str:
+    """``"SI 2010/959 reg 33(1) (version 2011-04-01)."``, naming a non-standard variant and,
+    for an overlay, its pack and the base rule it tightens."""
     variant = "" if rule.variant == "standard" else f"{rule.variant.replace('_', '-')} variant, "
-    return f"{citation.label} ({variant}version {rule.version})."
+    text = f"{citation.label} ({variant}version {rule.version})."
+    if layer is None or layer.source == "statutory":
+        return text
+    kind = "An agency standard" if layer.source == "agency" else "A local standard"
+    beside = f", beside the statutory {rule.base_rule}" if rule.base_rule else ""
+    return f"{text} {kind} of pack {layer.name}{beside}."

@@ -22,9 +22,12 @@ from lacplan.report import Obligation
 from lacplan.rules.england.scenarios import SCENARIOS, Scenario
 from lacplan.rules.gendocs import write_or_check
 from lacplan.rules.pack import RulePack
-from lacplan.rules.schema import Rule, Windows
+from lacplan.rules.schema import RollingWindows, Rule, Windows
 
-__all__ = ["collect", "expected_branches", "missing_branches", "render"]
+__all__ = ["DOCS_PACK", "collect", "expected_branches", "missing_branches", "render"]
+
+#: The pack the generated pages show: the statute with the fostering agency overlay beside it.
+DOCS_PACK = "england+ifa"
 
 #: Branches every pack shows once, whichever rule they happen in.
 _GENERAL = {"not_in_force": "no version in force on the date", "no_variant": "no variant applies"}
@@ -39,7 +42,7 @@ def expected_branches(rule: Rule) -> dict[str, str]:
         out[f"exemption:{ex.reason}"] = f"{ex.status} ({ex.reason}): {ex.label}"
     if any(not ex.when for ex in rule.exemptions):
         return out  # an unconditional exemption: no timescale is ever reached
-    if isinstance(rule.schedule, Windows):
+    if isinstance(rule.schedule, Windows | RollingWindows):
         out["window"] = "one window"
     for i, opt in enumerate(rule.offsets):
         out[f"offset:{i}"] = opt.label or "the timescale"
@@ -105,10 +108,11 @@ def render(pack: RulePack, scenarios: Sequence[Scenario] = SCENARIOS) -> str:
         "",
         "Every obligation carries a plain-English explanation: how its due date was reached, what",
         "happened, and the provision and rule version it comes from. This page shows one real",
-        "explanation for every rule, variant, version and branch of the England pack (offset",
-        "option, earlier date, exemption, ending, window), computed from invented children. The",
-        "rules themselves are in [rules.md](rules.md); which variant applies under which regime is",
-        "in [regimes.md](regimes.md).",
+        "explanation for every rule, variant, version and branch of the England pack and of the",
+        "fostering agency overlay beside it (`england+ifa`): offset option, earlier date,",
+        "exemption, ending, window; computed from invented children. The rules themselves are in",
+        "[rules.md](rules.md); which variant applies under which regime is in",
+        "[regimes.md](regimes.md).",
         "",
     ]
     for rule_id in pack.ids:
@@ -137,7 +141,7 @@ def render(pack: RulePack, scenarios: Sequence[Scenario] = SCENARIOS) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     from lacplan.rules import get_pack
 
-    pack = get_pack("england")
+    pack = get_pack(DOCS_PACK)
     return write_or_check(
         "lacplan.rules.explanations",
         lambda: render(pack),

@@ -19,15 +19,18 @@ import difflib
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel
 
 from lacplan import model
+from lacplan.calendar import WorkingDayCalendar
 from lacplan.errors import RuleSetError
 from lacplan.model import EVENT_TYPES
+from lacplan.offsets import _Offset
 from lacplan.rules.conventions import Conventions
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.schema import (
@@ -42,7 +45,7 @@ from lacplan.rules.schema import (
     Windows,
 )
 
-__all__ = ["RulePack"]
+__all__ = ["Layer", "RulePack", "Source"]
 
 #: Period fields a ``DateExpr.plus_days_field`` may name (whole numbers of days).
 _INT_PERIOD_FIELDS: frozenset[str] = frozenset(
@@ -61,14 +64,46 @@ def _walk(obj: Any) -> Iterator[Any]:
             yield from _walk(item)
 
 
+Source = Literal["statutory", "agency", "local"]
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One pack in a stack of packs: the statute at the bottom, overlays on top.
+
+    ``closures`` are non-statutory non-working days that apply to this layer's rules only (never
+    to the statute's); ``settings`` the named numbers its rule file declared (already substituted
+    into its offsets).
+    """
+
+    name: str
+    version: str
+    title: str
+    source: Source
+    prefix: str = ""
+    closures: tuple[date, ...] = ()
+    closure_name: str = ""
+    settings: Mapping[str, int] = field(default_factory=dict)
+    closure_spec: tuple[Mapping[str, Any], ...] = ()
+    """The closures as the rule file wrote them (yearly ``MM-DD`` ranges), for writing it back."""
+
+
 class RulePack:
-    """An immutable, validated rule pack (e.g. ``england``)."""
+    """An immutable, validated rule pack (e.g. ``england``), or a stack of packs.
+
+    ``RulePack(name, version, rules, base=england, source="agency", prefix="ifa")`` is an
+    *overlay*: its rules are evaluated beside the base pack's (never instead of them), may refer
+    to the base's results, carry the ``prefix`` in their ids and may name a ``base_rule`` they
+    tighten. The stack's ``name`` is ``"england+ifa"``.
+    """
 
     __slots__ = (
         "_by_id",
         "_hash",
         "_ids",
+        "_layer_of",
         "_scopes",
+        "layers",
         "name",
         "rules",
         "source",
@@ -83,13 +118,39 @@ class RulePack:
         rules: Iterable[Rule],
         *,
         title: str = "",
-        source: str = "statutory",
+        source: Source = "statutory",
+        base: RulePack | None = None,
+        prefix: str = "",
+        closures: Iterable[date] = (),
+        closure_name: str = "",
+        settings: Mapping[str, int] | None = None,
+        closure_spec: tuple[Mapping[str, Any], ...] = (),
     ) -> None:
-        self.name = name
-        self.version = version
-        self.title = title or name
-        self.source = source
-        self.rules: tuple[Rule, ...] = tuple(rules)
+        own = tuple(rules)
+        layer = Layer(
+            name,
+            version,
+            title or name,
+            source,
+            prefix,
+            tuple(sorted(set(closures))),
+            closure_name,
+            dict(settings or {}),
+            closure_spec,
+        )
+        if base is None:
+            self.layers: tuple[Layer, ...] = (layer,)
+            self.name, self.version = name, version
+            self.rules: tuple[Rule, ...] = own
+            self._layer_of: dict[str, Layer] = {r.id: layer for r in own}
+        else:
+            _check_overlay(base, layer, own)
+            self.layers = (*base.layers, layer)
+            self.name, self.version = f"{base.name}+{name}", f"{base.version}+{version}"
+            self.rules = (*base.rules, *own)
+            self._layer_of = {**base._layer_of, **{r.id: layer for r in own}}
+        self.title = " + ".join(la.title for la in self.layers)
+        self.source = layer.source
         self._hash: str | None = None
         ids: list[str] = []
         by_id: dict[str, list[list[Rule]]] = {}
@@ -135,6 +196,20 @@ class RulePack:
     # ----------------------------------------------------------------- checks
     def _check(self, r: Rule, ids: list[str]) -> None:
         earlier = set(ids[: ids.index(r.id)])
+        settings = self._layer_of[r.id].settings
+        for offset in _offsets_in(r):
+            if offset.setting is None:
+                continue
+            if offset.setting not in settings:
+                raise RuleSetError(
+                    f"rule {r.id!r} names unknown setting {offset.setting!r}"
+                    + _did_you_mean(offset.setting, settings)
+                )
+            if settings[offset.setting] != offset.n:
+                raise RuleSetError(
+                    f"rule {r.id!r}: an offset reads setting {offset.setting!r} "
+                    f"({settings[offset.setting]}) but says {offset.n}"
+                )
         for node in _walk(r):
             if isinstance(node, DateExpr) and node.rule_ref:
                 self._check_ref(r, node.rule_ref[0], earlier)
@@ -168,10 +243,11 @@ class RulePack:
                         + _did_you_mean(node.type, EVENT_TYPES)
                     )
                 allowed = event_fields(node.type)
-                for k, _ in node.fields:
+                for k in (*(k for k, _ in node.fields), *node.null_fields):
                     if k not in allowed:
                         raise RuleSetError(
                             f"rule {r.id!r}: event type {node.type!r} has no field {k!r}"
+                            + _did_you_mean(k, allowed)
                         )
             elif isinstance(node, AttrCondition):
                 model_cls = model.Period if node.target == "period" else model.Placement
@@ -184,15 +260,19 @@ class RulePack:
                         f"{node.field!r}" + _did_you_mean(node.field, allowed_attrs)
                     )
             elif isinstance(node, ConventionCondition | Windows | AgeCondition):
-                name = (
-                    node.name
+                names = (
+                    (node.name,)
                     if isinstance(node, ConventionCondition)
-                    else node.windows_convention
+                    else (node.windows_convention, node.pro_rata_convention)
                     if isinstance(node, Windows)
-                    else node.range_convention
+                    else (node.range_convention,)
                 )
-                if name is not None and name not in Conventions.model_fields:
-                    raise RuleSetError(f"rule {r.id!r} names unknown convention {name!r}")
+                for name in names:
+                    if name is not None and name not in Conventions.model_fields:
+                        raise RuleSetError(
+                            f"rule {r.id!r} names unknown convention {name!r}"
+                            + _did_you_mean(name, Conventions.model_fields)
+                        )
 
     def _check_ref(self, r: Rule, ref: str, earlier: set[str]) -> None:
         if ref not in self._scopes:
@@ -231,6 +311,20 @@ class RulePack:
                 + _did_you_mean(rule_id, self._ids)
             ) from None
 
+    def layer(self, rule_id: str) -> Layer:
+        """The pack (layer) that declared ``rule_id``."""
+        return self._layer_of[rule_id]
+
+    def calendars(self, base: WorkingDayCalendar) -> dict[str, WorkingDayCalendar]:
+        """The working-day calendar of each layer: ``base``, plus the layer's own closure days
+        (which never reach the statute's rules)."""
+        return {
+            la.name: base.with_closures(la.closures, la.closure_name or None)
+            if la.closures
+            else base
+            for la in self.layers
+        }
+
     def in_force(self, on: date | None) -> tuple[Rule, ...]:
         """Declarations in force on ``on`` (all when ``on`` is None), in catalogue order."""
         order = {rid: i for i, rid in enumerate(self._ids)}
@@ -239,14 +333,51 @@ class RulePack:
 
     @property
     def content_hash(self) -> str:
-        """SHA-256 (first 16 hex digits) of the declarations, for reproducibility."""
+        """SHA-256 (first 16 hex digits) of the declarations (and of each overlay's name, source
+        and closure days), for reproducibility."""
         if self._hash is None:
-            blob = json.dumps([r.model_dump(mode="json") for r in self.rules], sort_keys=True)
+            content: list[Any] = [r.model_dump(mode="json") for r in self.rules]
+            if len(self.layers) > 1 or self.layers[0].closures:
+                content.append(
+                    [
+                        [la.name, la.source, [d.isoformat() for d in la.closures]]
+                        for la in self.layers
+                    ]
+                )
+            blob = json.dumps(content, sort_keys=True)
             self._hash = hashlib.sha256(blob.encode()).hexdigest()[:16]
         return self._hash
 
     def __repr__(self) -> str:
         return f"RulePack({self.name!r}, {self.version!r}, {len(self._ids)} rules)"
+
+
+def _offsets_in(rule: Rule) -> Iterator[_Offset]:
+    for node in _walk(rule):
+        if isinstance(node, _Offset):
+            yield node
+
+
+def _check_overlay(base: RulePack, layer: Layer, rules: tuple[Rule, ...]) -> None:
+    """An overlay's rule ids carry its prefix, do not clash with the base, and every
+    ``base_rule`` names a rule of the base pack."""
+    if layer.source == "statutory":
+        raise RuleSetError(f"pack {layer.name!r}: an overlay's source is 'agency' or 'local'")
+    if not layer.prefix:
+        raise RuleSetError(f"pack {layer.name!r}: an overlay needs a prefix for its rule ids")
+    for r in rules:
+        if not r.id.startswith(layer.prefix + "-"):
+            raise RuleSetError(
+                f"rule {r.id!r} of pack {layer.name!r} must start with the pack's prefix "
+                f"{layer.prefix + '-'!r}"
+            )
+        if r.id in base._layer_of:
+            raise RuleSetError(f"rule {r.id!r} of pack {layer.name!r} is already in {base.name!r}")
+        if r.base_rule is not None and r.base_rule not in base._layer_of:
+            raise RuleSetError(
+                f"rule {r.id!r} of pack {layer.name!r} names base rule {r.base_rule!r}, which "
+                f"{base.name!r} does not have" + _did_you_mean(r.base_rule, base.ids)
+            )
 
 
 def _check_no_overlap(versions: tuple[Rule, ...]) -> None:

@@ -115,8 +115,10 @@ def render(pack: RulePack) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from lacplan.rules import get_pack
+    from lacplan.rules.explanations import DOCS_PACK
 
-    return write_or_check("lacplan.rules.regimes", lambda: render(get_pack("england")), argv)
+    pack = get_pack(DOCS_PACK)
+    return write_or_check("lacplan.rules.regimes", lambda: render(pack), argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

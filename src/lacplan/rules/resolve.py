@@ -15,6 +15,8 @@ from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.pack import RulePack
 from lacplan.rules.schema import (
     AgeCondition,
+    AllCondition,
+    AnyCondition,
     AttrCondition,
     Condition,
     ConventionCondition,
@@ -62,7 +64,7 @@ class Resolver:
         if ref == "placement.start":
             return scope.placement.start if scope.placement else None
         if ref == "placement.end":
-            return scope.end if scope.placement else None
+            return scope.own_end if scope.placement else None
         if ref.startswith("fact:"):
             name = ref[5:]
             if name not in run.facts:
@@ -100,15 +102,22 @@ class Resolver:
             and expr.minus_months_convention is None
             and expr.plus_days_field is None
             and expr.not_before is None
+            and expr.latest_before is None
         ):
             return self._ref(expr.ref, scope, local)
         # Offsets from scope-level dates (e.g. placement start + 12 months) are computed once.
-        fixed = expr.ref in _SCOPE_REFS and (
-            expr.not_before is None or expr.not_before in _SCOPE_REFS
+        fixed = (
+            expr.ref in _SCOPE_REFS
+            and (expr.not_before is None or expr.not_before in _SCOPE_REFS)
+            and expr.latest_before is None
         )
         if fixed and id(expr) in scope.dates:
             return scope.dates[id(expr)]
         d = self._ref(expr.ref, scope, local)
+        if d is not None and expr.latest_before is not None:
+            _, dates = self.run.period_events.select((expr.latest_before,))
+            k = bisect_left(dates, d)
+            d = dates[k - 1] if k else None
         if d is not None:
             d = self._shift(expr, d, scope)
         if d is not None and expr.not_before is not None:
@@ -221,6 +230,10 @@ class Resolver:
             return bool(getattr(run.conventions, c.name) == c.equals)
         if isinstance(c, NotCondition):
             return not self._holds(c.conditions, scope, local)
+        if isinstance(c, AnyCondition):
+            return any(self._holds1(x, scope, local) for x in c.conditions)
+        if isinstance(c, AllCondition):
+            return self._holds(c.conditions, scope, local)
         raise TypeError(f"unsupported condition {type(c).__name__}")  # pragma: no cover
 
     def _attr(self, c: AttrCondition, scope: Scope) -> object:

@@ -39,7 +39,9 @@ from lacplan.rules.conventions import TermWindow
 __all__ = [
     "STATUSES",
     "AgeCondition",
+    "AllCondition",
     "AnchorOption",
+    "AnyCondition",
     "AttrCondition",
     "Chain",
     "Citation",
@@ -64,6 +66,7 @@ __all__ = [
     "OffsetOption",
     "Once",
     "PerEvent",
+    "RollingWindows",
     "Rule",
     "RuleStatusCondition",
     "Satisfaction",
@@ -208,6 +211,9 @@ class DateExpr(_Frozen):
     plus_days_field: str | None = None
     """Name of a period field holding a number of days to add (e.g. the interval agreed for
     short-break visits); while it is null the date does not resolve."""
+    latest_before: EventMatch | None = None
+    """Instead of ``ref`` itself: the date of the latest event of the period matching this,
+    dated strictly before ``ref`` (the previous review before this one); unresolved if none."""
     not_before: DateRef | None = None
     """The result is never earlier than this date (the later of the two), if it resolves."""
 
@@ -225,16 +231,22 @@ class DateExpr(_Frozen):
 
 
 class EventMatch(_Frozen):
-    """Events of ``type`` whose listed fields equal the given values."""
+    """Events of ``type`` whose listed ``fields`` equal the given values and whose
+    ``null_fields`` are null (not recorded). In a rule file ``fields`` is a table
+    (``fields = {by = "social_worker"}``)."""
 
     type: str
-    fields: tuple[tuple[str, str | bool | None], ...] = ()
+    fields: tuple[tuple[str, str | bool], ...] = ()
+    null_fields: tuple[str, ...] = ()
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _from_table(cls, v: object) -> object:
+        return tuple(v.items()) if isinstance(v, dict) else v
 
     def describe(self) -> str:
-        if not self.fields:
-            return self.type
-        conds = ", ".join(f"{k}={v}" for k, v in self.fields)
-        return f"{self.type} ({conds})"
+        conds = [f"{k}={v}" for k, v in self.fields] + [f"{k}=null" for k in self.null_fields]
+        return f"{self.type} ({', '.join(conds)})" if conds else self.type
 
 
 # --------------------------------------------------------------------------- conditions
@@ -242,13 +254,15 @@ class AttrCondition(_Frozen):
     """An attribute of the period, the placement or the next placement equals a value.
 
     Besides the model's fields, placements expose ``ends_in_move`` (the placement ended, on or
-    before ``as_of``, on the day the next placement of the same period started).
+    before ``as_of`` and before the 18th birthday, on the day the next placement of the same
+    period started) and ``first_in_period``.
     """
 
     kind: Literal["attr"] = "attr"
     target: Literal["period", "placement", "next_placement"]
     field: str
-    equals: str | bool | int | None
+    equals: str | bool | int | None = None
+    """The value; null (in a rule file: no ``equals`` key) when the field must be null."""
 
 
 class AgeCondition(_Frozen):
@@ -350,6 +364,20 @@ class NotCondition(_Frozen):
     conditions: tuple[Condition, ...]
 
 
+class AnyCondition(_Frozen):
+    """At least one of ``conditions`` holds."""
+
+    kind: Literal["any"] = "any"
+    conditions: tuple[Condition, ...]
+
+
+class AllCondition(_Frozen):
+    """Every one of ``conditions`` holds (to group conditions inside ``any``)."""
+
+    kind: Literal["all"] = "all"
+    conditions: tuple[Condition, ...]
+
+
 Condition = Annotated[
     AttrCondition
     | AgeCondition
@@ -362,7 +390,9 @@ Condition = Annotated[
     | LegalStatusIs
     | RuleStatusCondition
     | ConventionCondition
-    | NotCondition,
+    | NotCondition
+    | AnyCondition
+    | AllCondition,
     Field(discriminator="kind"),
 ]
 
@@ -395,7 +425,7 @@ class OffsetOption(_Frozen):
     the obligation's key, does not move).
     """
 
-    offset: Offset | None
+    offset: Offset | None = None
     when: tuple[Condition, ...] = ()
     label: str = ""
     citation: Citation | None = None
@@ -419,13 +449,17 @@ class Satisfaction(_Frozen):
     after: DateExpr | None = None
     end: DateExpr | None = None
     within_placements: bool = False
+    closes_at_end: bool = False
+    """Unmet once ``end`` has passed (on or before ``as_of``), the duty is ``missed``: it can no
+    longer be done in time (a consultation before a review already held)."""
     pick: Literal["first", "last"] = "first"
 
 
 class Exemption(_Frozen):
-    """When all ``when`` conditions hold the obligation gets ``status`` and ``reason``."""
+    """When all ``when`` conditions hold (no conditions: always) the obligation gets ``status``
+    and ``reason``."""
 
-    when: tuple[Condition, ...]
+    when: tuple[Condition, ...] = ()
     status: Literal["exempt", "not_required"]
     reason: str
     label: str
@@ -450,11 +484,20 @@ class Ending(_Frozen):
 
 
 class ScopeEnd(_Frozen):
-    """A rule's own end of scope: a date and how explanations name it ("the leaving-care duties
-    ended at 21")."""
+    """A rule's own end of scope, instead of its scope's end and the 18th birthday: a ``date``
+    (the 21st birthday) and how explanations name it ("the leaving-care duties ended at 21"); or,
+    with ``period``, the end of the period of care (a placement duty that outlives the placement,
+    such as a review after an emergency move)."""
 
-    date: DateExpr
-    label: str
+    date: DateExpr | None = None
+    label: str = ""
+    period: bool = False
+
+    @model_validator(mode="after")
+    def _one(self) -> ScopeEnd:
+        if (self.date is None) == (not self.period):
+            raise ValueError("give exactly one of scope_end.date and scope_end.period")
+        return self
 
 
 class Once(_Frozen):
@@ -475,19 +518,43 @@ class Windows(_Frozen):
     """One obligation per yearly window, for each window that starts after ``starting_after``
     while the scope is open; due at the window's end and satisfied by ``min_count`` events
     inside it. The windows come from a ``Conventions`` field (``windows_convention``, e.g. school
-    terms) or are declared inline (``windows``, e.g. a year ending 31 March)."""
+    terms) or are declared inline (``windows``, e.g. a year ending 31 March).
+
+    With ``pro_rata_convention`` (a ``Conventions`` field of sub-windows, e.g. school terms),
+    every window the scope overlaps and that ends after ``starting_after`` counts: one the scope
+    covers throughout needs ``min_count`` events; one it covers in part needs one event per
+    sub-window starting in the covered part ("one PEP review per term looked after"), and is due
+    at the scope's end when the scope ended inside it."""
 
     kind: Literal["windows"] = "windows"
     windows_convention: str | None = None
     windows: tuple[TermWindow, ...] = ()
     starting_after: DateExpr
     min_count: int = Field(default=1, ge=1)
+    pro_rata_convention: str | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> Windows:
         if (self.windows_convention is None) == (not self.windows):
             raise ValueError("give exactly one of windows_convention and windows")
         return self
+
+
+class RollingWindows(_Frozen):
+    """One obligation per consecutive window of ``every`` (12 months: each year of a placement)
+    from ``starting``, for each window starting while the scope is open (and on or before
+    ``as_of``); due on the window's last day and satisfied by ``min_count`` events inside it.
+    ``name`` labels the windows, ``{n}`` standing for the window's number and ``{nth}`` for it as
+    an ordinal (``{nth} year of the placement``: "1st year of the placement")."""
+
+    kind: Literal["rolling_windows"] = "rolling_windows"
+    every: Offset
+    starting: DateExpr
+    name: str
+    min_count: int = Field(default=1, ge=1)
+    number_from: int = 1
+    """The number ``{n}`` of the first window (2: windows from the first anniversary are
+    "year 2", "year 3", ...)."""
 
 
 class PerEvent(_Frozen):
@@ -499,7 +566,9 @@ class PerEvent(_Frozen):
     event: EventMatch
 
 
-Schedule = Annotated[Once | Chain | Windows | PerEvent, Field(discriminator="kind")]
+Schedule = Annotated[
+    Once | Chain | Windows | RollingWindows | PerEvent, Field(discriminator="kind")
+]
 
 
 class Rule(_Frozen):
@@ -531,6 +600,8 @@ class Rule(_Frozen):
     endings: tuple[Ending, ...] = ()
     conventions: tuple[str, ...] = ()
     notes: str = ""
+    base_rule: str | None = None
+    """An overlay rule: the base pack's rule it tightens or relaxes (reported beside it)."""
 
     @field_validator("id")
     @classmethod
@@ -543,7 +614,7 @@ class Rule(_Frozen):
     def _consistent(self) -> Rule:
         if not self.anchor:
             raise ValueError(f"rule {self.id!r} declares no anchor")
-        if not isinstance(self.schedule, Windows) and not self.offsets:
+        if not isinstance(self.schedule, Windows | RollingWindows) and not self.offsets:
             raise ValueError(f"rule {self.id!r} declares no offset")
         if self.offsets and self.offsets[-1].when:
             raise ValueError(f"rule {self.id!r}: the last offset option must be unconditional")
@@ -555,3 +626,5 @@ class Rule(_Frozen):
 
 
 NotCondition.model_rebuild()
+AnyCondition.model_rebuild()
+AllCondition.model_rebuild()

@@ -63,7 +63,7 @@ class EventIndex:
             lst = self.by_type.get(m.type)
             if not lst:
                 continue
-            if m.fields:
+            if m.fields or m.null_fields:
                 out.extend(t for t in lst if _fields_match(t[2], m))
             else:
                 out.extend(lst)
@@ -78,7 +78,9 @@ _MISSING = object()
 
 
 def _fields_match(event: Event, match: EventMatch) -> bool:
-    return all(getattr(event, k, _MISSING) == v for k, v in match.fields)
+    return all(getattr(event, k, _MISSING) == v for k, v in match.fields) and all(
+        getattr(event, k, _MISSING) is None for k in match.null_fields
+    )
 
 
 EMPTY_INDEX = EventIndex()
@@ -97,9 +99,15 @@ class Scope:
     events: EventIndex
     ended_by: EndedBy
     end_label: str = ""  # how the rule's own scope end is named (ended_by == "rule")
+    own_end: date | None = None  # the placement's (or period's) own end as at as_of, kept when a
+    # rule's scope_end moves ``end`` (``placement.end`` reads it)
     results: dict[str, list[Obligation]] = field(default_factory=dict)  # placement-scoped rules
     dates: dict[int, date | None] = field(default_factory=dict)  # memo of scope-level DateExprs
     inside: dict[int, tuple[EventList, list[date]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.own_end is None:
+            self.own_end = self.end
 
     @property
     def kind(self) -> Literal["period", "placement"]:

@@ -82,7 +82,7 @@ def _extra_fields(event_type: str) -> dict[str, st.SearchStrategy[Any]]:
         return {"refused_by": st.sampled_from(["child", "parent", "other"])}
     if event_type == "review":
         return {"meeting": st.booleans(), "cancelled": st.booleans()}
-    if event_type == "reduced_visits_agreed":
+    if event_type in ("reduced_visits_agreed", "reduced_visits_withdrawn"):
         return {"agreed_by": st.sampled_from(["child", "agency"])}
     return {}
 

@@ -1,4 +1,5 @@
-"""Synthetic scenarios that, between them, take every England rule down every branch.
+"""Synthetic scenarios that, between them, take every rule of the England pack and of the
+fostering agency overlay (``england+ifa``) down every branch.
 
 ``docs/explanations.md`` shows one real explanation of each branch, computed from these cases
 (``python -m lacplan.rules.explanations``); a test fails when a branch declared in the pack is not
@@ -93,6 +94,28 @@ _LONG_TERM_FOSTER = Scenario(
             _ev("sdq", "2025-01-10"),
             _ev("health_assessment", "2025-01-20"),
             _ev("reduced_visits_agreed", "2025-03-01", agreed_by="child"),
+            _ev("review_consultation", "2024-03-28"),
+            _ev("reduced_visits_agreed", "2025-02-20", agreed_by="agency"),
+            *(
+                _ev("visit", d, by="supervising_social_worker", unannounced=d == "2024-07-03")
+                for d in (
+                    "2024-01-12",
+                    "2024-02-09",
+                    "2024-03-08",
+                    "2024-04-05",
+                    "2024-05-03",
+                    "2024-06-03",
+                    "2024-07-03",
+                    "2024-08-01",
+                    "2024-08-30",
+                    "2024-09-27",
+                    "2024-10-25",
+                    "2024-11-22",
+                    "2024-12-20",
+                    "2025-01-17",
+                    "2025-03-14",
+                )
+            ),
             *(
                 _sw(d)
                 for d in (
@@ -168,7 +191,11 @@ _MOVES = Scenario(
         ],
         [_sw("2024-04-16"), *(_sw(d) for d in ("2024-05-20", "2024-07-01", "2024-08-12"))]
         + [_sw(d) for d in ("2024-09-23", "2024-11-04", "2024-12-16", "2025-01-27")]
-        + [_sw(d) for d in ("2025-03-10", "2025-04-21", "2025-06-02")],
+        + [_sw(d) for d in ("2025-03-10", "2025-04-21", "2025-06-02")]
+        + [
+            _ev("visit", d, by="supervising_social_worker")
+            for d in ("2024-04-18", "2024-05-16", "2025-04-10", "2025-05-08")
+        ],
     ),
 )
 

@@ -187,7 +187,9 @@ VISIT = Rule(
                 EventState(
                     scope="child",  # "the child's reduced_visits_agreed" (the rules issue)
                     set=EventMatch(type="reduced_visits_agreed", fields=(("agreed_by", "child"),)),
-                    clear=EventMatch(type="reduced_visits_withdrawn"),
+                    clear=EventMatch(
+                        type="reduced_visits_withdrawn", fields=(("agreed_by", "child"),)
+                    ),
                 ),
                 DateOnOrAfter(date=date(2015, 4, 1)),
             ),
@@ -275,6 +277,12 @@ REG_29 = legislation("uksi/2010/959/regulation/29")
 
 
 def _not_alone(reason: str | None) -> EventMatch:
+    if reason is None:
+        return EventMatch(
+            type="visit",
+            fields=(("by", "social_worker"), ("seen_alone", False)),
+            null_fields=("not_seen_alone_reason",),
+        )
     return EventMatch(
         type="visit",
         fields=(("by", "social_worker"), ("seen_alone", False), ("not_seen_alone_reason", reason)),
@@ -332,7 +340,9 @@ VISIT_SEEN_ALONE = Rule(
             label="the child was not seen alone and no reason was recorded",
         ),
         Ending(
-            event=EventMatch(type="visit", fields=(("by", "social_worker"), ("seen_alone", None))),
+            event=EventMatch(
+                type="visit", fields=(("by", "social_worker"),), null_fields=("seen_alone",)
+            ),
             reason="not_recorded",
             on_or_before_due="not_evaluated",
             label="whether the child was seen alone was not recorded",
