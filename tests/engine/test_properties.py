@@ -186,3 +186,18 @@ def test_adding_an_event_never_creates_a_finding_about_another_event(
     new_path = f"events[{len(case.events)}]"
     for finding in set(extended.findings(as_of)) - before:
         assert finding.field.startswith(new_path), finding
+
+
+@PROFILE
+@given(case=cases(), as_of=AS_OF)
+def test_an_overlay_never_changes_a_statutory_result(case: Case, as_of: date) -> None:
+    alone = _obligations(case, as_of)
+    stacked = list(evaluate(case, as_of=as_of, rules="england+ifa").obligations)
+    assert [o for o in stacked if o.source == "statutory"] == alone
+    agency = [o for o in stacked if o.source == "agency"]
+    assert all(o.rule.startswith("ifa-") for o in agency)
+    keys = [o.key for o in stacked]
+    assert len(keys) == len(set(keys))
+    for o in agency:
+        assert o.status in STATUSES
+        assert (o.days_late is not None) == (o.status in ("met_late", "overdue"))
