@@ -1,12 +1,14 @@
 """Declarative rule packs and the engine that evaluates them.
 
-* ``schema.py``: what a rule declaration is (citation, anchor, offsets, satisfaction, ...);
+* ``schema.py``: what a rule declaration is (anchor, offsets, satisfaction, schedules, ...),
+  built from ``terms.py`` (citations, dates in force, date references, event filters) and
+  ``conditions.py``;
 * ``pack.py``: ``RulePack``, an ordered, load-time-checked collection of rules, and overlays
   stacked on a base pack;
 * ``files.py``: rule files (TOML) to and from packs;
 * ``conventions.py``: ``Conventions``, readings where the law is silent;
-* ``engine.py``: evaluation, with no rule-specific code (``resolve.py``, ``state.py`` and
-  ``explain.py`` beside it);
+* ``engine.py``: evaluation, with no rule-specific code (``resolve.py``: date references and
+  conditions; ``windows.py``: windowed schedules; ``state.py``; ``explain.py``: explanations);
 * ``england/``: the England statutory pack, one module per instrument;
 * ``overlays/``: the shipped overlay rule files (``ifa.toml``, the fostering agency pack).
 """

@@ -23,17 +23,16 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from lacplan.calendar import WorkingDayCalendar, birthday, fmt_date
 from lacplan.model import Case, Event, assign_events
 from lacplan.offsets import apply_offset
 from lacplan.report import ChildResult, Obligation
-from lacplan.rules.conventions import Conventions, TermWindow
+from lacplan.rules.conventions import Conventions
 from lacplan.rules.explain import cited, ended_phrase, event_phrase, head, verdict
 from lacplan.rules.pack import RulePack
-from lacplan.rules.resolve import Resolver
 from lacplan.rules.schema import (
     AnchorOption,
     Chain,
@@ -51,22 +50,11 @@ from lacplan.rules.state import (
     ended,
     index_events,
 )
+from lacplan.rules.windows import Window, Windowing
 
 __all__ = ["evaluate_case"]
 
 _CHAIN_LIMIT = 10_000  # a guard, far above any real chain (weekly visits for 18 years = 940)
-
-
-class _Window(NamedTuple):
-    """One window of a ``Windows`` or ``RollingWindows`` schedule."""
-
-    start: date
-    end: date
-    name: str
-    due: date  # the window's end, or the scope's end when the scope ended inside it (pro rata)
-    need: int  # how many events satisfy it
-    lo: date  # events count from here (the window's start, or the scope's start within it)
-    note: str  # how many are needed and why, for the explanation
 
 
 class _Timing(NamedTuple):
@@ -77,7 +65,7 @@ class _Timing(NamedTuple):
     option_index: int  # -1 for windows and per-event anchors without offsets
     capped: tuple[str, date, str] | None  # (label, offset due, offset note) of an earlier_of date
     capped_index: int
-    window: _Window | None = None
+    window: Window | None = None
 
 
 class _Outcome(NamedTuple):
@@ -104,7 +92,7 @@ def _status_of(
     return ("overdue", None) if as_of > due else ("pending", None)
 
 
-class _Evaluator(Resolver):
+class _Evaluator(Windowing):
     """Evaluates one rule pack over one case. No rule-specific code: only declarations."""
 
     __slots__ = ()
@@ -141,7 +129,7 @@ class _Evaluator(Resolver):
         decl: Rule,
         scope: Scope,
         anchor_override: tuple[date, str] | None,
-        window: _Window | None,
+        window: Window | None,
     ) -> _Timing | None:
         """Anchor and due date of one obligation under one rule version (None: no anchor)."""
         if window is not None:
@@ -181,7 +169,7 @@ class _Evaluator(Resolver):
         versions: Sequence[Rule],
         scope: Scope,
         anchor_override: tuple[date, str] | None,
-        window: _Window | None,
+        window: Window | None,
     ) -> tuple[Rule, _Timing, bool] | None:
         """The version that applies (A20) with its timing, and whether it is in force.
 
@@ -210,7 +198,7 @@ class _Evaluator(Resolver):
         scope: Scope,
         sequence: int,
         anchor_override: tuple[date, str] | None = None,
-        window: _Window | None = None,
+        window: Window | None = None,
     ) -> Obligation | None:
         run = self.run
         chosen = self._choose(versions, scope, anchor_override, window)
@@ -292,7 +280,7 @@ class _Evaluator(Resolver):
         decl: Rule,
         scope: Scope,
         local: dict[str, date | None],
-        window: _Window | None,
+        window: Window | None,
     ) -> _Outcome:
         sat = decl.satisfied_by
         idx = self._events(sat.scope or decl.scope, scope)
@@ -497,77 +485,13 @@ class _Evaluator(Resolver):
         return replace(scope, end=end, hard_end=d, ended_by="rule", end_label=own.label, dates={})
 
     def _each_window(
-        self, versions: Sequence[Rule], scope: Scope, windows: Sequence[_Window]
+        self, versions: Sequence[Rule], scope: Scope, windows: Sequence[Window]
     ) -> list[Obligation]:
         out: list[Obligation] = []
         for window in windows:
             ob = self._obligation(versions, scope, len(out) + 1, window=window)
             if ob is not None:
                 out.append(ob)
-        return out
-
-    def _windows(self, scope: Scope, schedule: Windows) -> list[_Window]:
-        """The calendar windows of a ``Windows`` schedule for this scope, in date order."""
-        run = self.run
-        after = self._date(schedule.starting_after, scope, {})
-        if after is None:
-            return []
-        limit = run.as_of if scope.end is None else min(scope.end, run.as_of)
-        terms: tuple[TermWindow, ...] = schedule.windows or getattr(
-            run.conventions, schedule.windows_convention or ""
-        )
-        years = range(after.year - 1, limit.year + 1)
-        spans = sorted((*t.span(year), t.name) for year in years for t in terms)
-        need = schedule.min_count
-        many = f"At least {need} needed in it." if need > 1 else ""
-        if schedule.pro_rata_convention is None:
-            return [
-                _Window(start, end, name, end, need, start, many)
-                for start, end, name in spans
-                if after < start <= limit
-            ]
-        subs: tuple[TermWindow, ...] = getattr(run.conventions, schedule.pro_rata_convention)
-        sub_starts = sorted(t.span(year)[0] for year in years for t in subs)
-        unit = schedule.pro_rata_convention.replace("_", " ").removesuffix("s")
-        out: list[_Window] = []
-        for start, end, name in spans:
-            if end <= after or start > limit:
-                continue
-            lo = max(start, scope.start)
-            hi = end if scope.end is None else min(end, scope.end)
-            if lo > hi:
-                continue
-            if lo == start and hi == end:
-                out.append(_Window(start, end, name, end, need, start, many))
-                continue
-            count = sum(lo <= d <= hi for d in sub_starts)
-            if count:
-                cover = f"looked after from {fmt_date(lo)} to {fmt_date(hi)}"
-                note = f"At least {count} needed in it: one per {unit} looked after ({cover})."
-                out.append(_Window(start, end, name, hi, count, lo, note))
-        return out
-
-    def _rolling(self, scope: Scope, schedule: RollingWindows) -> list[_Window]:
-        """Consecutive windows of ``every`` from ``starting``, each counted from the first start
-        (never chained from a clamped date, A3)."""
-        run = self.run
-        first = self._date(schedule.starting, scope, {})
-        if first is None:
-            return []
-        limit = run.as_of if scope.end is None else min(scope.end, run.as_of)
-        need = schedule.min_count
-        many = f"At least {need} needed in it." if need > 1 else ""
-        every = schedule.every
-        out: list[_Window] = []
-        start = first
-        while start <= limit and len(out) < _CHAIN_LIMIT:
-            step = type(every)(n=every.n * (len(out) + 1))
-            nxt = apply_offset(first, step, run.calendar, run.conventions.month_arithmetic)[0]
-            end = nxt - timedelta(days=1)
-            n = len(out) + schedule.number_from
-            name = schedule.name.format(n=n, nth=_ordinal(n))
-            out.append(_Window(start, end, name, end, need, start, many))
-            start = nxt
         return out
 
     def _per_event(
@@ -585,12 +509,6 @@ class _Evaluator(Resolver):
             if ob is not None:
                 out.append(ob)
         return out
-
-
-def _ordinal(n: int) -> str:
-    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``21st``."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _branch(t: _Timing) -> str:

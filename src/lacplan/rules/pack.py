@@ -34,7 +34,6 @@ from lacplan.offsets import _Offset
 from lacplan.rules.conventions import Conventions
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.schema import (
-    _RULE_REF,
     AgeCondition,
     AttrCondition,
     ConventionCondition,
@@ -44,6 +43,7 @@ from lacplan.rules.schema import (
     RuleStatusCondition,
     Windows,
 )
+from lacplan.rules.terms import _RULE_REF
 
 __all__ = ["Layer", "RulePack", "Source"]
 
