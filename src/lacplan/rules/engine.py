@@ -349,7 +349,7 @@ class _Evaluator(Windowing):
         due = timing.due
         option = timing.option
         cite = option.citation if option is not None and option.citation else decl.citation
-        if due is None and status in ("exempt", "not_required") and branch.startswith("exem"):
+        if due is None and branch.startswith("exemption:"):
             text, basis = "", ""  # a duty that does not apply here has no timescale to explain
         else:
             text, basis = head(
@@ -451,8 +451,7 @@ class _Evaluator(Windowing):
         return True  # period pass: the placement pass decides (and reports no_variant there)
 
     def _reports_here(self, rule_id: str, kind: str) -> bool:
-        kinds = {vs[0].scope for vs in self.pack.variants(rule_id)}
-        return kind == "placement" or kinds == {"period"}
+        return kind == "placement" or self.pack.scopes(rule_id) == {"period"}
 
     def _no_variant(self, rule_id: str, scope: Scope) -> Obligation:
         decl = self.pack.variants(rule_id)[0][0]

@@ -286,16 +286,11 @@ def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel
 def _models(tp: Any) -> list[type[BaseModel]]:
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return [tp]
-    origin = get_origin(tp)
-    if origin is None:
+    if get_origin(tp) is None:
         return []
-    if str(origin).endswith("Annotated"):
-        return _models(get_args(tp)[0])
-    out: list[type[BaseModel]] = []
-    for arg in get_args(tp):
-        if arg is not Ellipsis and arg is not type(None):
-            out += _models(arg)
-    return out
+    # Unions, tuples and Annotated alike: the models among the arguments (metadata, ``...`` and
+    # ``None`` contribute none).
+    return [m for arg in get_args(tp) for m in _models(arg)]
 
 
 def _tag(model: type[BaseModel]) -> str | None:

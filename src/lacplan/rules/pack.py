@@ -197,20 +197,18 @@ class RulePack:
     def _check(self, r: Rule, ids: list[str]) -> None:
         earlier = set(ids[: ids.index(r.id)])
         settings = self._layer_of[r.id].settings
-        for offset in _offsets_in(r):
-            if offset.setting is None:
-                continue
-            if offset.setting not in settings:
-                raise RuleSetError(
-                    f"rule {r.id!r} names unknown setting {offset.setting!r}"
-                    + _did_you_mean(offset.setting, settings)
-                )
-            if settings[offset.setting] != offset.n:
-                raise RuleSetError(
-                    f"rule {r.id!r}: an offset reads setting {offset.setting!r} "
-                    f"({settings[offset.setting]}) but says {offset.n}"
-                )
         for node in _walk(r):
+            if isinstance(node, _Offset) and node.setting is not None:
+                if node.setting not in settings:
+                    raise RuleSetError(
+                        f"rule {r.id!r} names unknown setting {node.setting!r}"
+                        + _did_you_mean(node.setting, settings)
+                    )
+                if settings[node.setting] != node.n:
+                    raise RuleSetError(
+                        f"rule {r.id!r}: an offset reads setting {node.setting!r} "
+                        f"({settings[node.setting]}) but says {node.n}"
+                    )
             if isinstance(node, DateExpr) and node.rule_ref:
                 self._check_ref(r, node.rule_ref[0], earlier)
             if isinstance(node, DateExpr) and node.plus_days_field is not None:
@@ -350,12 +348,6 @@ class RulePack:
 
     def __repr__(self) -> str:
         return f"RulePack({self.name!r}, {self.version!r}, {len(self._ids)} rules)"
-
-
-def _offsets_in(rule: Rule) -> Iterator[_Offset]:
-    for node in _walk(rule):
-        if isinstance(node, _Offset):
-            yield node
 
 
 def _check_overlay(base: RulePack, layer: Layer, rules: tuple[Rule, ...]) -> None:

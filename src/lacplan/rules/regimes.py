@@ -31,7 +31,7 @@ def _is_regime(c: Condition) -> bool:
     return isinstance(c, AttrCondition) and c.target == "period" and c.field == "regime"
 
 
-def covers(rule: Rule, regime: str, *, conditions: Sequence[Condition]) -> bool:
+def covers(regime: str, conditions: Sequence[Condition]) -> bool:
     """Whether ``conditions`` (a ``variant_when`` or ``applies``) allow ``regime``: every
     condition on the period's regime must name it."""
     return all(
@@ -63,7 +63,7 @@ def _cell(versions: Sequence[Rule], regime: str) -> str:
     if len(versions) > 1:
         text += " (versions " + ", ".join(v.version for v in versions) + ")"
     other = [c for c in latest.applies if not _is_regime(c)]
-    if not covers(latest, regime, conditions=latest.applies):
+    if not covers(regime, latest.applies):
         return "does not arise"
     if other:
         text += "; arises when " + " and ".join(describe_condition(c) for c in other)
@@ -96,11 +96,7 @@ def render(pack: RulePack) -> str:
         scopes = set()
         for regime in REGIMES:
             chosen = next(
-                (
-                    vs
-                    for vs in pack.variants(rule_id)
-                    if covers(vs[0], regime, conditions=vs[0].variant_when)
-                ),
+                (vs for vs in pack.variants(rule_id) if covers(regime, vs[0].variant_when)),
                 None,
             )
             if chosen is None:
