@@ -2,7 +2,8 @@
 
 The public API, in the order data flows::
 
-    load_cases(path)            JSON / JSON array / JSON Lines -> Case | RecordError  (loaders)
+    load_cases(path)            JSON / JSON array / JSON Lines -> Case | RecordError  (adapters)
+    read_ssda903(paths)         the SSDA903 return (CSV, XML, xlsx) -> a Batch of the same
     Case, Period, Placement     validated, frozen case model: ids and dates only        (model)
     evaluate(cases, as_of=...)  rule pack + calendar -> Report                           (rules)
     Report.to_dict() / rows()   provenance, obligations, findings, errors                (report)
@@ -12,6 +13,8 @@ The working-day calendar lives in :mod:`lacplan.calendar`; rule declarations und
 """
 
 from lacplan._version import __version__
+from lacplan.adapters import Batch, read_inputs
+from lacplan.adapters.ssda903 import read_ssda903
 from lacplan.calendar import WorkingDayCalendar, england_and_wales
 from lacplan.errors import CalendarRangeError, InputError, LacplanError, RuleSetError, UsageError
 from lacplan.evaluate import evaluate, iter_evaluate
@@ -30,6 +33,7 @@ from lacplan.report import ChildResult, Obligation, Report
 from lacplan.rules import Conventions, RulePack, get_pack
 
 __all__ = [
+    "Batch",
     "CalendarRangeError",
     "Case",
     "ChildResult",
@@ -55,4 +59,6 @@ __all__ = [
     "iter_evaluate",
     "load_cases",
     "parse_case",
+    "read_inputs",
+    "read_ssda903",
 ]

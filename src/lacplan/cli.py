@@ -3,6 +3,7 @@
     lacplan demo [--as-of D] [--format ...]         evaluate the bundled synthetic cases
     lacplan evaluate PATH... --as-of D [--rules england[+ifa]] [--overlay FILE]...
                      [--format json|jsonl|csv|table] [-o FILE]
+                     [--input-format json|ssda903|auto] [--year PATH=YYYY]... [--report-accounting]
     lacplan rules [--rules R] [--overlay FILE]... [--as-of D] [--format table|json|markdown|toml]
     lacplan rules --overlay FILE --check              validate a rule file, evaluate nothing
     lacplan schema                                   JSON Schema of the case format
@@ -22,13 +23,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
 from importlib.resources import files
-from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from lacplan._version import __version__
+from lacplan.adapters import INPUT_FORMATS, Batch, read_inputs
+from lacplan.adapters.json import load_cases
 from lacplan.calendar import england_and_wales, fmt_date
 from lacplan.errors import LacplanError, RuleSetError
-from lacplan.loaders import load_cases
 from lacplan.model import Case, RecordError, case_json_schema
 from lacplan.outputs import (
     FORMATS,
@@ -38,6 +39,7 @@ from lacplan.outputs import (
     write_json,
     write_jsonl_child,
     write_jsonl_error,
+    write_jsonl_trailer,
     write_table,
 )
 from lacplan.rules import PACK_NAMES, Conventions, get_pack
@@ -107,9 +109,36 @@ def _parser() -> argparse.ArgumentParser:
             help="month arithmetic convention (default calendar months; fixed_days = 91/183/365)",
         )
 
-    ev = sub.add_parser("evaluate", help="evaluate case files (JSON, JSON array or JSON Lines)")
-    ev.add_argument("paths", nargs="+", metavar="PATH", help="case file, or - for standard input")
+    ev = sub.add_parser(
+        "evaluate", help="evaluate case files (JSON, JSON Lines) or SSDA903 return files"
+    )
+    ev.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="case file, - for standard input, or (SSDA903) a file or directory",
+    )
     ev.add_argument("--as-of", type=_iso_date, required=True, help="evaluate as at YYYY-MM-DD")
+    ev.add_argument(
+        "--input-format",
+        default="json",
+        choices=INPUT_FORMATS,
+        help="json (default: a case, an array of cases or JSON Lines), ssda903 (the DfE return "
+        "as CSV, XML or xlsx files or directories) or auto (recognise each file)",
+    )
+    ev.add_argument(
+        "--year",
+        action="append",
+        default=[],
+        metavar="PATH=YYYY",
+        help="SSDA903: the collection year (the year of its 31 March) of a file or directory, "
+        "instead of the year read from its dates; repeatable",
+    )
+    ev.add_argument(
+        "--report-accounting",
+        action="store_true",
+        help="print the rows read per table (used, ignored, rejected) to standard error",
+    )
     add_eval_options(ev, default_format="json")
 
     demo = sub.add_parser("demo", help="evaluate the bundled synthetic sample cases")
@@ -165,19 +194,20 @@ def _output(path: str | None) -> Iterator[TextIO]:
         yield fh
 
 
-def _sources(paths: Sequence[str]) -> Iterator[Case | RecordError]:
-    missing = [p for p in paths if p != "-" and not Path(p).is_file()]
-    if missing:
-        raise _Usage(f"no such file: {', '.join(missing)}")
+def _years(specs: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for spec in specs:
+        path, sep, year = spec.rpartition("=")
+        if not sep or not path or not (year.isascii() and year.isdigit() and len(year) == 4):
+            raise _Usage(
+                f"--year expects PATH=YYYY (the year of the return's 31 March), got {spec!r}"
+            )
+        out[path] = int(year)
+    return out
 
-    def items() -> Iterator[Case | RecordError]:
-        for path in paths:
-            if path == "-":
-                yield from load_cases(sys.stdin, name="<stdin>")
-            else:
-                yield from load_cases(path)
 
-    return items()
+def _sources(args: argparse.Namespace) -> Batch:
+    return read_inputs(args.paths, input_format=args.input_format, years=_years(args.year))
 
 
 def _with_progress(
@@ -197,11 +227,26 @@ def _with_progress(
         out.flush()
 
 
-def _run_evaluate(items: Iterator[Case | RecordError], args: argparse.Namespace) -> int:
+def _run_evaluate(batch: Batch, args: argparse.Namespace) -> int:
     from lacplan.evaluate import evaluate, iter_evaluate
 
+    items: Iterator[Case | RecordError] = iter(batch)
     if args.progress or (args.progress is None and sys.stderr.isatty()):
         items = _with_progress(items, sys.stderr)
+    try:
+        return _evaluate_to_output(batch, items, args, evaluate, iter_evaluate)
+    finally:
+        if getattr(args, "report_accounting", False):
+            sys.stderr.write(batch.accounting.render())
+
+
+def _evaluate_to_output(
+    batch: Batch,
+    items: Iterator[Case | RecordError],
+    args: argparse.Namespace,
+    evaluate: Any,
+    iter_evaluate: Any,
+) -> int:
     conventions = Conventions(month_arithmetic=args.months)
     pack = get_pack(args.rules, args.overlay)
     rejected = 0
@@ -224,8 +269,11 @@ def _run_evaluate(items: Iterator[Case | RecordError], args: argparse.Namespace)
                 on_error=on_error,
             ):
                 write_jsonl_child(child, out)
+            write_jsonl_trailer(batch, out)
             return 1 if rejected else 0
-        report = evaluate(items, as_of=args.as_of, rules=pack, conventions=conventions)
+        report = evaluate(
+            _Rebatched(batch, items), as_of=args.as_of, rules=pack, conventions=conventions
+        )
         if args.format == "json":
             write_json(report, out)
         elif args.format == "csv":
@@ -238,6 +286,21 @@ def _run_evaluate(items: Iterator[Case | RecordError], args: argparse.Namespace)
             for err in report.errors:
                 write_error_line(err, sys.stderr)
         return 1 if report.errors else 0
+
+
+class _Rebatched(Batch):
+    """``batch`` read through ``items`` (its progress counter), keeping its accounting."""
+
+    __slots__ = ("_items", "_of")
+
+    def __init__(self, of: Batch, items: Iterator[Case | RecordError]) -> None:
+        super().__init__()
+        self._of, self._items = of, items
+        self.accounting = of.accounting
+        self.findings = of.findings
+
+    def __iter__(self) -> Iterator[Case | RecordError]:
+        return self._items
 
 
 def _demo_items() -> Iterator[Case | RecordError]:
@@ -298,9 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "evaluate":
-            return _run_evaluate(_sources(args.paths), args)
+            return _run_evaluate(_sources(args), args)
         if args.command == "demo":
-            return _run_evaluate(_demo_items(), args)
+            return _run_evaluate(Batch([_demo_items()]), args)
         if args.command == "rules":
             return _rules(args)
         if args.command == "schema":

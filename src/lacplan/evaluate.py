@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from lacplan._version import __version__
+from lacplan.adapters.sources import Batch
 from lacplan.calendar import WorkingDayCalendar, england_and_wales
 from lacplan.errors import UsageError
-from lacplan.model import Case, RecordError
+from lacplan.model import Case, Finding, RecordError
 from lacplan.report import ChildResult, Report
 from lacplan.rules import Conventions, RulePack, get_pack
 from lacplan.rules.engine import evaluate_case
@@ -58,7 +59,9 @@ def evaluate(
     """Evaluate every statutory clock for ``cases`` as at ``as_of``.
 
     ``cases`` is one :class:`~lacplan.model.Case`, or any iterable of cases and the
-    ``RecordError`` entries a loader yields (those go to ``Report.errors``). ``rules`` names a
+    ``RecordError`` entries a loader yields (those go to ``Report.errors``); an adapter's
+    :class:`~lacplan.adapters.Batch` also brings its row accounting and file findings
+    (``Report.accounting``, ``Report.source_findings``). ``rules`` names a
     pack (``"england"``, ``"england+ifa"``) or is one; ``overlays`` stacks more on it (rule file
     paths, built-in overlay names or ``RulePack`` overlays): their obligations come beside the
     statutory ones, with their own ``source``. Pure and deterministic: nothing reads the clock;
@@ -88,7 +91,12 @@ def evaluate(
             items, as_of=as_of, pack=pack, conventions=conv, calendar=cal, on_error=errors.append
         )
     )
+    batch = cases if isinstance(cases, Batch) else None
     return Report(
+        accounting=batch.accounting.as_dict() if batch is not None else {},
+        source_findings=tuple(Finding(f.code, f.field, f.message) for f in batch.findings)
+        if batch is not None
+        else (),
         as_of=as_of,
         rules=pack.name,
         rules_version=pack.version,

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TextIO
 
+from lacplan.adapters.sources import Batch
 from lacplan.calendar import fmt_date
 from lacplan.model import RecordError
 from lacplan.report import OBLIGATION_FIELDS, ChildResult, Obligation, Report
@@ -31,6 +32,7 @@ __all__ = [
     "write_json",
     "write_jsonl_child",
     "write_jsonl_error",
+    "write_jsonl_trailer",
     "write_table",
 ]
 
@@ -50,6 +52,17 @@ def write_jsonl_child(child: ChildResult, out: TextIO) -> None:
 def write_jsonl_error(error: RecordError, out: TextIO) -> None:
     out.write(json.dumps({"error": error.as_dict()}, separators=(",", ":")))
     out.write("\n")
+
+
+def write_jsonl_trailer(batch: Batch, out: TextIO) -> None:
+    """After the children: ``{"source_finding": ...}`` lines, then one ``{"accounting": ...}``
+    line when the input had tables (an SSDA903 return)."""
+    for f in batch.findings:
+        out.write(json.dumps({"source_finding": f.model_dump()}, separators=(",", ":")))
+        out.write("\n")
+    if batch.accounting.tables:
+        out.write(json.dumps({"accounting": batch.accounting.as_dict()}, separators=(",", ":")))
+        out.write("\n")
 
 
 def write_csv(report: Report, out: TextIO) -> None:
@@ -101,7 +114,7 @@ def _by_source(obligations: Iterable[Obligation]) -> dict[str, list[Obligation]]
 
 def _write_block(obs: list[Obligation], out: TextIO, explain: bool) -> None:
     rows = [_table_row(o) for o in obs]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_HEADER)]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(_HEADER)]
     out.write(
         "  " + "  ".join(h.ljust(w) for h, w in zip(_HEADER, widths, strict=True)).rstrip() + "\n"
     )

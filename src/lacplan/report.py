@@ -153,6 +153,12 @@ class Report:
     errors: tuple[RecordError, ...] = ()
     rules_hash: str = ""
     """Content hash of the rule declarations used (``RulePack.content_hash``)."""
+    accounting: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Rows read per input table: ``{TABLE: {"rows", "used", "ignored": {REASON: n},
+    "rejected"}}`` (from table sources such as SSDA903; empty for JSON)."""
+    source_findings: tuple[Finding, ...] = ()
+    """Findings about whole input files (a collection year assumed, dates of birth cut to the
+    1st of the month); each child's own findings are in its result."""
 
     def header(self) -> dict[str, Any]:
         """The provenance block written at the top of every output."""
@@ -170,6 +176,8 @@ class Report:
         out = self.header()
         out["children"] = [c.as_dict() for c in self.children]
         out["errors"] = [e.as_dict() for e in self.errors]
+        out["accounting"] = {k: dict(v) for k, v in self.accounting.items()}
+        out["source_findings"] = [f.as_dict() for f in self.source_findings]
         return out
 
     def to_json(self, indent: int | None = 2) -> str:

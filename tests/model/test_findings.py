@@ -121,6 +121,7 @@ def test_every_finding_code_is_listed() -> None:
         "placement_after_18",
         "event_after_scope_end",
         "consent_refused_by_other",
+        "as_of_after_data",
     }
 
 

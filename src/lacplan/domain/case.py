@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from lacplan.domain.coverage import Coverage, SourceFinding
 from lacplan.domain.events import Event
 from lacplan.domain.fields import Id, IsoDate, _no_default, _problems_error, _q
 
@@ -150,6 +151,13 @@ class Period(BaseModel):
         description="The child's legal status during the period, as dated entries (each "
         "applies from its date until the next); sorted by date once loaded. Used for the "
         "visiting timescales of children placed with parents (reg 28(4)-(5)).",
+    )
+    started_before_data: bool = Field(
+        default=False,
+        strict=True,
+        description="The period began before the source's data does (an SSDA903 return without "
+        "the episode that started it): 'start' is the first date the data shows, and clocks "
+        "anchored on the real start are not evaluated (reason 'start_before_data').",
     )
     agreed_visit_interval_days: int | None = Field(
         default=None,
@@ -323,6 +331,16 @@ class Case(BaseModel):
         default_factory=dict,
         description="Non-personal ids passed through to outputs (team, worker, IRO, local "
         "authority).",
+    )
+    coverage: Coverage | None = Field(
+        default=None,
+        description="What the case's source can show; null (the default) means everything, as "
+        "for a case written in this format by hand or by a case system.",
+    )
+    source_findings: tuple[SourceFinding, ...] = Field(
+        default=(),
+        description="Findings an adapter made while building the case (reported with the "
+        "case's own findings).",
     )
 
     @model_validator(mode="after")

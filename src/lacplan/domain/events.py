@@ -22,6 +22,12 @@ class _EventBase(BaseModel):
         description="The placement the event is about. Must name a placement of the case; "
         "without it the event belongs to the placement covering its date.",
     )
+    date_precision: Literal["day", "year"] = Field(
+        default="day",
+        description="'day': the event happened on 'date'. 'year': the source shows only that it "
+        "happened in the year ending on 'date', a 31 March (an SDQ in the SSDA903 OC2 table). "
+        "Clocks treat it as dated on that day; explanations say the date is the year's end.",
+    )
 
 
 class CarePlan(_EventBase):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from lacplan.calendar import birthday
+from lacplan.calendar import birthday, fmt_date
 from lacplan.domain.assign import Assignment, assign_events
 from lacplan.domain.case import Case
 from lacplan.domain.events import _COMPARED_FIELDS, LEAVING_CARE_EVENT_TYPES, _EventBase
@@ -25,6 +25,7 @@ FINDING_CODES: Final[tuple[str, ...]] = (
     "placement_after_18",
     "event_after_scope_end",
     "consent_refused_by_other",
+    "as_of_after_data",
 )
 
 
@@ -56,10 +57,21 @@ def _event_name(event: _EventBase) -> str:
 def case_findings(
     case: Case, as_of: date | None, assignments: Sequence[Assignment] | None = None
 ) -> tuple[Finding, ...]:
-    out: list[Finding] = []
+    out: list[Finding] = [Finding(f.code, f.field, f.message) for f in case.source_findings]
 
     def add(code: str, field: str, text: str) -> None:
         out.append(Finding(code, field, _subject(case.child_id, field) + text))
+
+    cov = case.coverage
+    if cov is not None and as_of is not None and as_of > cov.until:
+        add(
+            "as_of_after_data",
+            "coverage.until",
+            f"the {cov.source} data ends on {fmt_date(cov.until)}, before the as-of date, so "
+            "obligations are judged on the day after it: one due by then and not met is "
+            "overdue, one due later and not met by then is not evaluated (reason after_data), "
+            "as the data cannot show what happened later.",
+        )
 
     if not case.periods:
         add(

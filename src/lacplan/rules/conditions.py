@@ -126,11 +126,14 @@ class LegalStatusIs(_Frozen):
 
 
 class RuleStatusCondition(_Frozen):
-    """The first obligation of an earlier rule in the same period has one of these statuses."""
+    """The first obligation of an earlier rule in the same period has one of these statuses (and,
+    if ``reason_in`` is given, one of these reasons)."""
 
     kind: Literal["rule_status"] = "rule_status"
     rule: str
     status_in: tuple[Status, ...]
+    reason_in: tuple[str, ...] = ()
+    """If given, the obligation's ``reason`` must also be one of these."""
 
 
 class ConventionCondition(_Frozen):

@@ -20,19 +20,21 @@ dated after ``as_of``, or before the child's birth, are ignored.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from lacplan.calendar import WorkingDayCalendar, birthday, fmt_date
-from lacplan.model import Case, Event, assign_events
+from lacplan.model import Case, assign_events
 from lacplan.offsets import apply_offset
 from lacplan.report import ChildResult, Obligation
 from lacplan.rules.conventions import Conventions
+from lacplan.rules.coverage import Seen
 from lacplan.rules.explain import cited, ended_phrase, event_phrase, head, verdict
 from lacplan.rules.pack import RulePack
+from lacplan.rules.satisfy import Satisfying
 from lacplan.rules.schema import (
     AnchorOption,
     Chain,
@@ -50,7 +52,7 @@ from lacplan.rules.state import (
     ended,
     index_events,
 )
-from lacplan.rules.windows import Window, Windowing
+from lacplan.rules.windows import Window
 
 __all__ = ["evaluate_case"]
 
@@ -68,16 +70,6 @@ class _Timing(NamedTuple):
     window: Window | None = None
 
 
-class _Outcome(NamedTuple):
-    met_on: date | None
-    event: Event | None
-    closed_on: date | None
-    status: str | None  # set by an ending
-    reason: str | None
-    label: str  # the ending's label
-    closes: date | None = None  # the last day it could be met (``closes_at_end``)
-
-
 def _status_of(
     met_on: date | None, due: date | None, scope_end: date | None, as_of: date
 ) -> tuple[str, str | None]:
@@ -92,7 +84,7 @@ def _status_of(
     return ("overdue", None) if as_of > due else ("pending", None)
 
 
-class _Evaluator(Windowing):
+class _Evaluator(Satisfying):
     """Evaluates one rule pack over one case. No rule-specific code: only declarations."""
 
     __slots__ = ()
@@ -137,6 +129,8 @@ class _Evaluator(Windowing):
                 (window.start, window.name), window.due, window.note, None, -1, None, -1, window
             )
         local: dict[str, date | None] = {}
+        if self.run.seen is not None:
+            local["data.start"] = self.run.seen.start(self.pack.reads(decl))
         anchor = anchor_override or self._anchor(decl, scope, local)
         if anchor is None:
             return None
@@ -227,6 +221,11 @@ class _Evaluator(Windowing):
                 tail,
                 "not_in_force",
             )
+        seen = run.seen
+        if seen is not None:
+            blind = seen.blind_to(self.pack.reads(decl))
+            if blind is not None:
+                return self._unjudged(decl, scope, sequence, t, blind)
         for ex in decl.exemptions:
             if self._holds(ex.when, scope, local):
                 tail = f"{verdict(ex.status)}: {ex.label}."
@@ -242,6 +241,17 @@ class _Evaluator(Windowing):
                     tail,
                     f"exemption:{ex.reason}",
                 )
+        if seen is not None:
+            lo, _, hi = self._bounds(decl, scope, local, window)
+            judged = seen.judge(
+                self.pack.reads(decl),
+                lo or scope.start,
+                run.as_of if hi is None else min(hi, run.as_of),
+                anchor=t.anchor[0],
+                proxy_start=scope.period.start if scope.period.started_before_data else None,
+            )
+            if judged is not None:
+                return self._unjudged(decl, scope, sequence, t, judged)
         out = self._satisfy(decl, scope, local, window)
         status: str
         reason: str | None
@@ -254,6 +264,14 @@ class _Evaluator(Windowing):
             else:
                 tail = f"{verdict(status)}: {event_phrase(out.event)} on {on}."
             branch = f"ending:{reason}"
+        elif (
+            seen is not None
+            and run.clipped
+            and out.met_on is None
+            and (due is None or due > seen.until)
+            and not (scope.end is not None and due is not None and scope.end < due)
+        ):
+            return self._unjudged(decl, scope, sequence, t, seen.after_data())
         elif out.met_on is None and out.closes is not None and out.closes <= run.as_of:
             status, reason, branch = "missed", None, _branch(t)
             tail = f"Not met by {fmt_date(out.closes)}, after which it could not be done in time."
@@ -262,6 +280,8 @@ class _Evaluator(Windowing):
             branch = _branch(t)
             if out.event is not None and out.closed_on is not None:
                 tail = f"Met on {fmt_date(out.closed_on)} by {event_phrase(out.event)}."
+            elif status == "overdue" and seen is not None and run.clipped:
+                tail = f"Not met by {fmt_date(seen.until)}, when the data ends."
             elif status == "overdue":
                 tail = f"Not met as at {fmt_date(run.as_of)}."
             elif status == "pending":
@@ -275,61 +295,14 @@ class _Evaluator(Windowing):
             decl, scope, sequence, t, out.met_on, out.closed_on, status, reason, tail, branch
         )
 
-    def _satisfy(
-        self,
-        decl: Rule,
-        scope: Scope,
-        local: dict[str, date | None],
-        window: Window | None,
-    ) -> _Outcome:
-        sat = decl.satisfied_by
-        idx = self._events(sat.scope or decl.scope, scope)
-        lo: date | None = None
-        lo_strict = False
-        hi = scope.hard_end
-        if sat.end is not None:
-            e = self._date(sat.end, scope, local)
-            if e is not None:
-                hi = e
-        if window is not None:
-            lo, hi = window.lo, min(window.due, hi) if hi else window.due
-        if isinstance(decl.schedule, Chain):
-            lo, lo_strict = local["anchor"], True
-        if sat.start is not None:
-            s = self._date(sat.start, scope, local)
-            if s is not None and (lo is None or s > lo):
-                lo, lo_strict = s, False
-        if sat.after is not None:
-            s = self._date(sat.after, scope, local)
-            if s is not None and (lo is None or s >= lo):
-                lo, lo_strict = s, True
-        events, dates = idx.select(sat.events)
-        if sat.within_placements:
-            events, dates = scope.within_placements(id(sat), events, dates)
-        i = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(dates, lo)
-        j = len(dates) if hi is None else bisect_right(dates, hi)
-        need = window.need if window is not None else 1
-        hit: tuple[date, int, Event] | None = None
-        if j - i >= need:
-            hit = events[j - 1] if sat.pick == "last" else events[i + need - 1]
-        # An ending event (e.g. consent refused) closes the obligation if it comes first.
-        due = local.get("due")
-        for ending in decl.endings:
-            closers, closer_dates = idx.select((ending.event,))
-            k = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(closer_dates, lo)
-            if k == len(closers):
-                continue
-            d, _, ev = closers[k]  # the first closing event in the bounds, if before any hit
-            if (hi is not None and d > hi) or (hit is not None and d >= hit[0]):
-                continue
-            if due is not None and d <= due:
-                return _Outcome(None, ev, d, ending.on_or_before_due, ending.reason, ending.label)
-            met = d if ending.after_due == "met_late" else None
-            return _Outcome(met, ev, d, ending.after_due, ending.reason, ending.label)
-        if hit is None:
-            closes = hi if sat.closes_at_end else None
-            return _Outcome(None, None, None, None, None, "", closes)
-        return _Outcome(hit[0], hit[2], hit[0], None, None, "")
+    def _unjudged(
+        self, decl: Rule, scope: Scope, sequence: int, t: _Timing, why: tuple[str, str]
+    ) -> Obligation:
+        """``not_evaluated``: the case's source cannot show whether it was met (``why``)."""
+        reason, tail = why
+        return self._build(
+            decl, scope, sequence, t, None, None, "not_evaluated", reason, tail, reason
+        )
 
     def _build(
         self,
@@ -537,8 +510,17 @@ def evaluate_case(
         calendars = pack.calendars(calendar)
     eighteen = birthday(case.date_of_birth, 18)
     assignments = assign_events(case)
-    child_idx, period_idx, placement_idx = index_events(case, as_of, assignments)
-    run = Run(case, as_of, conventions, calendar, eighteen, child_idx)
+    findings = case.findings(as_of, assignments=assignments)
+    seen = Seen(case) if case.coverage is not None else None
+    clipped = seen is not None and seen.until < as_of
+    events_until = as_of
+    if seen is not None and clipped:
+        # Judged on the day after the data ends, when what was not done by its last day is
+        # known; nothing after that day is (findings use the real as_of).
+        events_until = seen.until
+        as_of = seen.until + timedelta(days=1)
+    child_idx, period_idx, placement_idx = index_events(case, events_until, assignments)
+    run = Run(case, as_of, conventions, calendar, eighteen, child_idx, seen=seen, clipped=clipped)
     ev = _Evaluator(pack, run)
     obligations: list[Obligation] = []
     for period in case.periods:
@@ -587,5 +569,5 @@ def evaluate_case(
         child_id=case.child_id,
         labels=case.labels,
         obligations=tuple(obligations),
-        findings=case.findings(as_of, assignments=assignments),
+        findings=findings,
     )

@@ -102,6 +102,7 @@ class RulePack:
         "_hash",
         "_ids",
         "_layer_of",
+        "_reads",
         "_scopes",
         "layers",
         "name",
@@ -187,6 +188,10 @@ class RulePack:
             for k, v in by_id.items()
         }
         self._scopes = scopes
+        self._reads: dict[int, frozenset[str]] = {
+            id(r): frozenset(n.type for n in _walk(r) if isinstance(n, EventMatch))
+            for r in self.rules
+        }
         for r in self.rules:
             self._check(r, ids)
         for grouped in self._by_id.values():
@@ -308,6 +313,11 @@ class RulePack:
                 f"no rule {rule_id!r} in the {self.name} rule pack {self.version}"
                 + _did_you_mean(rule_id, self._ids)
             ) from None
+
+    def reads(self, decl: Rule) -> frozenset[str]:
+        """The event types a declaration of this pack reads (to meet, end, exempt or time it):
+        a source that cannot show one of them cannot judge the rule."""
+        return self._reads[id(decl)]
 
     def layer(self, rule_id: str) -> Layer:
         """The pack (layer) that declared ``rule_id``."""

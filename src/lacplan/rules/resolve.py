@@ -65,6 +65,8 @@ class Resolver:
             return scope.placement.start if scope.placement else None
         if ref == "placement.end":
             return scope.own_end if scope.placement else None
+        if ref == "data.start":
+            return None  # set in ``local`` for a case with a coverage (engine ``_timing``)
         if ref.startswith("fact:"):
             name = ref[5:]
             if name not in run.facts:
@@ -103,6 +105,7 @@ class Resolver:
             and expr.plus_days_field is None
             and expr.not_before is None
             and expr.latest_before is None
+            and expr.first_on_or_after is None
         ):
             return self._ref(expr.ref, scope, local)
         # Offsets from scope-level dates (e.g. placement start + 12 months) are computed once.
@@ -110,6 +113,7 @@ class Resolver:
             expr.ref in _SCOPE_REFS
             and (expr.not_before is None or expr.not_before in _SCOPE_REFS)
             and expr.latest_before is None
+            and expr.first_on_or_after is None
         )
         if fixed and id(expr) in scope.dates:
             return scope.dates[id(expr)]
@@ -118,6 +122,10 @@ class Resolver:
             _, dates = self.run.period_events.select((expr.latest_before,))
             k = bisect_left(dates, d)
             d = dates[k - 1] if k else None
+        if d is not None and expr.first_on_or_after is not None:
+            _, dates = self.run.period_events.select((expr.first_on_or_after,))
+            k = bisect_left(dates, d)
+            d = dates[k] if k < len(dates) else None
         if d is not None:
             d = self._shift(expr, d, scope)
         if d is not None and expr.not_before is not None:
@@ -225,6 +233,8 @@ class Resolver:
             if not prior:
                 return False
             status: str = prior[0].status
+            if c.reason_in and prior[0].reason not in c.reason_in:
+                return False
             return any(status == s for s in c.status_in)
         if isinstance(c, ConventionCondition):
             return bool(getattr(run.conventions, c.name) == c.equals)

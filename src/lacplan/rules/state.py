@@ -16,6 +16,7 @@ from lacplan.calendar import WorkingDayCalendar
 from lacplan.model import Assignment, Case, Event, Period, Placement
 from lacplan.report import Obligation
 from lacplan.rules.conventions import Conventions
+from lacplan.rules.coverage import Seen
 from lacplan.rules.schema import EventMatch
 
 __all__ = [
@@ -150,6 +151,8 @@ class Run:
     first_placement_start: date | None = None
     results: dict[str, list[Obligation]] = field(default_factory=dict)
     facts: dict[str, date | None] = field(default_factory=dict)
+    seen: Seen | None = None  # what the case's source shows (None: everything)
+    clipped: bool = False  # as_of was moved back to the data's last day
 
 
 def index_events(

@@ -5,6 +5,8 @@ Date references (``DateExpr.ref``) form a small closed vocabulary, checked when 
 
 * ``anchor``, ``due``: the obligation being computed;
 * ``period.start``, ``period.first_placement_start``;
+* ``data.start``: the first day the case's source shows the rule's events (``Case.coverage``);
+  unresolved for a case whose source shows everything;
 * ``placement.start``, ``placement.end`` (a placement's end, or its period's end);
 * ``fact:<name>``: a named derived fact of the child (``rules/facts.py``: ``birthday_16``,
   ``birthday_18``, ``birthday_21``, ``leaving_care_eligibility``);
@@ -40,6 +42,7 @@ _FIXED_REFS = frozenset(
         "period.first_placement_start",
         "placement.start",
         "placement.end",
+        "data.start",
     }
 )
 _RULE_REF = re.compile(r"^rule:(?P<rule>[a-z0-9][a-z0-9-]*)\.(?P<field>due|met_on|closed_on)$")
@@ -166,6 +169,9 @@ class DateExpr(_Frozen):
     dated strictly before ``ref`` (the previous review before this one); unresolved if none."""
     not_before: DateRef | None = None
     """The result is never earlier than this date (the later of the two), if it resolves."""
+    first_on_or_after: EventMatch | None = None
+    """Instead of ``ref`` itself: the date of the first event of the period matching this,
+    dated on or after ``ref`` (the first review the data shows); unresolved if none."""
 
     @property
     def rule_ref(self) -> tuple[str, str] | None:

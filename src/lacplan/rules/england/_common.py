@@ -14,11 +14,13 @@ from lacplan.rules.schema import (
     InForce,
     Instrument,
     OffsetOption,
+    RuleStatusCondition,
 )
 
 __all__ = [
     "CPPCR",
     "CPPCR_IN_FORCE",
+    "FIRST_REVIEW_IN_DATA",
     "HELD_REVIEW",
     "NOT_REQUIRED_UNDER_SHORT_BREAKS",
     "NO_FIXED_TIMESCALE",
@@ -50,6 +52,18 @@ VERSION = "2011-04-01"
 
 HELD_REVIEW = EventMatch(type="review", fields=(("cancelled", False),))  # A22: never cancelled
 SW_VISIT = EventMatch(type="visit", fields=(("by", "social_worker"),))
+
+#: A26: with a source that starts part-way through a period, the review chain runs from the first
+#: held review the data shows (when the first review's own clock started before the data).
+FIRST_REVIEW_IN_DATA = AnchorOption(
+    when=(
+        RuleStatusCondition(
+            rule="review-first", status_in=("not_evaluated",), reason_in=("start_before_data",)
+        ),
+    ),
+    date=DateExpr(ref="data.start", first_on_or_after=HELD_REVIEW),
+    label="the first review the data shows (the clock started before the data)",
+)
 
 #: The variant of a rule for ``regime: standard`` periods, and for series of short breaks (reg 48).
 STANDARD_REGIME = (AttrCondition(target="period", field="regime", equals="standard"),)

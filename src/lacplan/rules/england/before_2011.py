@@ -19,6 +19,7 @@ from datetime import date
 from lacplan.offsets import Months, Weeks
 from lacplan.rules.england._common import (
     CPPCR,
+    FIRST_REVIEW_IN_DATA,
     HELD_REVIEW,
     PLACEMENT_START,
     STANDARD_REGIME,
@@ -104,10 +105,11 @@ REVIEW_SUBSEQUENT_1991 = Rule(
     schedule=Chain(),
     anchor=(
         AnchorOption(date=ref("rule:review-second.met_on"), label="the date of the second review"),
+        FIRST_REVIEW_IN_DATA,
     ),
     offsets=(OffsetOption(offset=Months(n=6)),),
     satisfied_by=Satisfaction(events=(HELD_REVIEW,)),
-    conventions=("A3", "A5", "A20"),
+    conventions=("A3", "A5", "A20", "A26"),
 )
 
 _AS_SOON_AS_PRACTICABLE = (

@@ -15,6 +15,7 @@ from lacplan.offsets import Days, Months, WorkingDays
 from lacplan.rules.england._common import (
     CPPCR,
     CPPCR_IN_FORCE,
+    FIRST_REVIEW_IN_DATA,
     HELD_REVIEW,
     PLACEMENT_START,
     STANDARD_REGIME,
@@ -230,10 +231,11 @@ REVIEW_SUBSEQUENT = Rule(
     schedule=Chain(),
     anchor=(
         AnchorOption(date=ref("rule:review-second.met_on"), label="the date of the second review"),
+        FIRST_REVIEW_IN_DATA,
     ),
     offsets=(OffsetOption(offset=Months(n=6)),),
     satisfied_by=Satisfaction(events=(HELD_REVIEW,)),
-    conventions=("A3", "A4", "A5", "A6"),
+    conventions=("A3", "A4", "A5", "A6", "A26"),
 )
 
 # Regulation 14: review before the authority ends a placement ---------------------------------

@@ -14,6 +14,7 @@ from lacplan.offsets import Months
 from lacplan.rules.england._common import (
     CPPCR,
     CPPCR_IN_FORCE,
+    FIRST_REVIEW_IN_DATA,
     HELD_REVIEW,
     NO_FIXED_TIMESCALE,
     NOT_REQUIRED_UNDER_SHORT_BREAKS,
@@ -205,10 +206,11 @@ REVIEW_SUBSEQUENT = Rule(
     schedule=Chain(),
     anchor=(
         AnchorOption(date=ref("rule:review-second.met_on"), label="the date of the second review"),
+        FIRST_REVIEW_IN_DATA,
     ),
     offsets=(OffsetOption(offset=Months(n=6), label="at most 6 months after the previous review"),),
     satisfied_by=Satisfaction(events=(HELD_REVIEW,)),
-    conventions=("A3", "A5", "A8"),
+    conventions=("A3", "A5", "A8", "A26"),
 )
 
 #: The interval agreed with the IRO and the parents, when it comes before the backstop.

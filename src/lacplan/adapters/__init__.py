@@ -1,0 +1,105 @@
+"""Input adapters: one module per source format, each yielding the same stream of
+:class:`~lacplan.model.Case` and :class:`~lacplan.model.RecordError` items.
+
+* ``json.py``: a case object, a JSON array of cases, or JSON Lines (the case format);
+* ``ssda903/``: the SSDA903 children-looked-after return (CSV, XML or xlsx);
+* ``sources.py``: the :class:`Batch` every adapter returns (with its row accounting), and what
+  each source can see.
+
+:func:`read_inputs` picks the adapter for ``--input-format``: ``json`` (the default), ``ssda903``,
+or ``auto`` (recognise each file by its content and columns; opt-in).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from lacplan.adapters.json import JSONL_SUFFIXES, load_cases
+from lacplan.adapters.sources import Accounting, Batch
+from lacplan.adapters.ssda903 import read_ssda903
+from lacplan.adapters.ssda903.readers import SUFFIXES as SSDA903_SUFFIXES
+from lacplan.adapters.ssda903.readers import files_in
+from lacplan.errors import UsageError
+
+__all__ = ["INPUT_FORMATS", "Accounting", "Batch", "detect_format", "read_inputs"]
+
+#: ``--input-format`` values.
+INPUT_FORMATS: Final[tuple[str, ...]] = ("json", "ssda903", "auto")
+_JSON_SUFFIXES: Final = (".json", *JSONL_SUFFIXES)
+
+
+def detect_format(path: str) -> str:
+    """``"json"`` or ``"ssda903"`` for one file, from its content (``auto``)."""
+    if path.lower().endswith(_JSON_SUFFIXES):
+        return "json"
+    with open(path, "rb") as fh:
+        head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"["):
+        return "json"
+    return "ssda903"  # CSV, XML or xlsx: the SSDA903 reader recognises the table by its columns
+
+
+def _not_json(path: str) -> None:
+    if path.lower().endswith(SSDA903_SUFFIXES):
+        raise UsageError(
+            f"{path} is a {os.path.splitext(path)[1].lower()} file, which the default input "
+            f"format (json) does not read; give --input-format ssda903 for SSDA903 return files "
+            f"(or auto to recognise each file). Input formats: {', '.join(INPUT_FORMATS)}"
+        )
+
+
+def read_inputs(
+    paths: Sequence[str],
+    *,
+    input_format: str = "json",
+    years: Mapping[str, int] | None = None,
+) -> Batch:
+    """The cases in ``paths`` (``-`` is standard input, JSON only) as one :class:`Batch`."""
+    if input_format not in INPUT_FORMATS:
+        raise UsageError(
+            f"unknown input format {input_format!r}; expected one of {', '.join(INPUT_FORMATS)}"
+        )
+    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    batch = Batch()
+    if input_format == "ssda903":
+        if "-" in paths:
+            raise UsageError("SSDA903 files cannot be read from standard input; name the files")
+        batch.add(read_ssda903(paths, years=years))
+        return batch
+    ssda903: list[str] = []
+    for path in paths:
+        if path == "-":
+            batch.add(load_cases(sys.stdin, name="<stdin>"))
+            continue
+        if os.path.isdir(path):
+            if input_format == "json":
+                raise UsageError(
+                    f"{path} is a directory; name the case files (or give --input-format "
+                    "ssda903 or auto to read a directory of return files)"
+                )
+            found = [f for f in files_in(path) if detect_format(f) == "ssda903"]
+            found += sorted(
+                os.path.join(d, f)
+                for d, _, names in os.walk(path)
+                for f in names
+                if f.lower().endswith(_JSON_SUFFIXES)
+            )
+            kinds = [(f, detect_format(f)) for f in found]
+        elif input_format == "json":
+            _not_json(path)
+            kinds = [(path, "json")]
+        else:
+            kinds = [(path, detect_format(path))]
+        for f, kind in kinds:
+            if kind == "json":
+                batch.add(load_cases(f))
+            else:
+                ssda903.append(f)
+    if ssda903:
+        batch.add(read_ssda903(ssda903, years=years))
+    return batch

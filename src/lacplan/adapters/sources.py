@@ -1,0 +1,114 @@
+"""What every input adapter returns: a :class:`Batch` of cases and rejected records, with the
+accounting of the rows it read and the findings about whole files.
+
+Each source also declares what it can see. A JSON case sees everything (``Case.coverage`` is
+null); the SSDA903 return shows reviews (and SDQs for the children in its OC2 table) only, so its
+cases carry a ``Coverage`` and every other duty is ``not_evaluated`` (reason ``not_in_source``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from lacplan.domain.coverage import SourceFinding
+from lacplan.model import Case, RecordError
+
+__all__ = ["OBSERVED_EVENTS", "Accounting", "Batch", "TableCount"]
+
+#: The event types each source can show (``None``: all of them).
+OBSERVED_EVENTS: Final[dict[str, tuple[str, ...] | None]] = {
+    "json": None,
+    "ssda903": ("review", "sdq"),
+}
+
+
+@dataclass(slots=True)
+class TableCount:
+    """One table's rows: each used, ignored (with a reason) or rejected."""
+
+    used: int = 0
+    ignored: Counter[str] = field(default_factory=Counter)
+    rejected: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.used + sum(self.ignored.values()) + self.rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "used": self.used,
+            "ignored": dict(sorted(self.ignored.items())),
+            "rejected": self.rejected,
+        }
+
+
+class Accounting:
+    """Row counts by table; ``rows == used + ignored + rejected`` holds by construction."""
+
+    __slots__ = ("tables",)
+
+    def __init__(self) -> None:
+        self.tables: dict[str, TableCount] = {}
+
+    def table(self, name: str) -> TableCount:
+        return self.tables.setdefault(name, TableCount())
+
+    def used(self, name: str, n: int = 1) -> None:
+        self.table(name).used += n
+
+    def ignored(self, name: str, reason: str, n: int = 1) -> None:
+        self.table(name).ignored[reason] += n
+
+    def rejected(self, name: str, n: int = 1) -> None:
+        self.table(name).rejected += n
+
+    def merge(self, other: Accounting) -> None:
+        for name, count in other.tables.items():
+            mine = self.table(name)
+            mine.used += count.used
+            mine.ignored.update(count.ignored)
+            mine.rejected += count.rejected
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        return {name: self.tables[name].as_dict() for name in self.tables}
+
+    def render(self) -> str:
+        """A plain-text table (``--report-accounting`` prints it to standard error)."""
+        lines = [f"{'table':<16}{'rows':>8}{'used':>8}{'ignored':>9}{'rejected':>10}  reasons"]
+        for name, c in self.tables.items():
+            reasons = ", ".join(f"{r} {k}" for r, k in sorted(c.ignored.items()))
+            lines.append(
+                f"{name:<16}{c.rows:>8}{c.used:>8}{sum(c.ignored.values()):>9}"
+                f"{c.rejected:>10}  {reasons}".rstrip()
+            )
+        return "\n".join(lines) + "\n"
+
+
+class Batch:
+    """Cases and rejected records from one or more inputs, read when iteration starts.
+
+    After iteration, ``accounting`` holds the row counts of every table read (empty for JSON,
+    whose records are counted as cases and errors) and ``findings`` the findings about whole
+    files (a collection year assumed, dates of birth cut to the 1st of the month).
+    """
+
+    __slots__ = ("_parts", "accounting", "findings")
+
+    def __init__(self, parts: Iterable[Iterable[Case | RecordError]] = ()) -> None:
+        self._parts = list(parts)
+        self.accounting = Accounting()
+        self.findings: list[SourceFinding] = []
+
+    def add(self, part: Iterable[Case | RecordError]) -> None:
+        self._parts.append(part)
+
+    def __iter__(self) -> Iterator[Case | RecordError]:
+        for part in self._parts:
+            yield from part
+            if isinstance(part, Batch):
+                self.accounting.merge(part.accounting)
+                self.findings.extend(part.findings)
