@@ -280,6 +280,9 @@ def _evaluate_to_output(
             write_csv(report, out)
         else:
             write_table(report, out, explain=args.explain)
+        if args.format == "csv":
+            for f in report.source_findings:
+                sys.stderr.write(f"finding {f.code}: {f.message}\n")
         if report.errors and args.format != "table":
             rejected_text = count_of(len(report.errors), "record", "records")
             sys.stderr.write(f"{rejected_text} rejected:\n")

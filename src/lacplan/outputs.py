@@ -157,6 +157,8 @@ def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
             out.write(f"\n{n} evaluated{what}: {summary}\n")
         else:
             out.write(f"{_SOURCE_TITLES[source]}: {summary}\n")
+    for f in report.source_findings:
+        out.write(f"finding {f.code}: {f.message}\n")
     if report.errors:
         out.write(f"{count_of(len(report.errors), 'record', 'records')} rejected:\n")
         for e in report.errors:

@@ -21,7 +21,7 @@ from datetime import date
 from lacplan.calendar import fmt_date
 from lacplan.model import Case
 
-__all__ = ["COVERAGE_REASONS", "Seen"]
+__all__ = ["COVERAGE_REASONS", "Seen", "unknown_start"]
 
 #: The ``not_evaluated`` reasons this module gives.
 COVERAGE_REASONS: tuple[str, ...] = ("not_in_source", "start_before_data", "after_data")
@@ -66,25 +66,9 @@ class Seen:
             "cannot show whether this was done.",
         )
 
-    def judge(
-        self,
-        types: frozenset[str],
-        lo: date,
-        hi: date,
-        *,
-        anchor: date,
-        proxy_start: date | None,
-    ) -> tuple[str, str] | None:
+    def judge(self, types: frozenset[str], lo: date, hi: date) -> tuple[str, str] | None:
         """Why an obligation counting events of ``types`` from ``lo`` to ``hi`` cannot be
-        judged, or None. ``proxy_start`` is the first date the data shows of a period that began
-        before it (an anchor on or before it stands for an unknown real start)."""
-        if proxy_start is not None and anchor <= proxy_start:
-            return (
-                "start_before_data",
-                "Not evaluated: the period of care began before the data does, so the clock's "
-                f"real start is not known ({fmt_date(proxy_start)} is the first date the "
-                f"{self.source} shows).",
-            )
+        judged, or None."""
         first = self.start(types)
         if first is not None and lo < first:
             return (
@@ -111,3 +95,14 @@ class Seen:
             f"Not evaluated: still open when the {self.source} ends on "
             f"{fmt_date(self.until)}; the data cannot show what happened after that day.",
         )
+
+
+def unknown_start(proxy_start: date, seen: Seen | None) -> tuple[str, str]:
+    """``start_before_data`` for a clock anchored on (or before) the start of a period that
+    began before the data: ``proxy_start`` is the first date the data shows."""
+    source = seen.source if seen is not None else "data"
+    return (
+        "start_before_data",
+        "Not evaluated: the period of care began before the data does, so the clock's real "
+        f"start is not known ({fmt_date(proxy_start)} is the first date the {source} shows).",
+    )

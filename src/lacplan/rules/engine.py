@@ -31,7 +31,7 @@ from lacplan.model import Case, assign_events
 from lacplan.offsets import apply_offset
 from lacplan.report import ChildResult, Obligation
 from lacplan.rules.conventions import Conventions
-from lacplan.rules.coverage import Seen
+from lacplan.rules.coverage import Seen, unknown_start
 from lacplan.rules.explain import cited, ended_phrase, event_phrase, head, verdict
 from lacplan.rules.pack import RulePack
 from lacplan.rules.satisfy import Satisfying
@@ -129,8 +129,10 @@ class _Evaluator(Satisfying):
                 (window.start, window.name), window.due, window.note, None, -1, None, -1, window
             )
         local: dict[str, date | None] = {}
-        if self.run.seen is not None:
-            local["data.start"] = self.run.seen.start(self.pack.reads(decl))
+        seen, period = self.run.seen, scope.period
+        if seen is not None or period.started_before_data:
+            first = seen.start(self.pack.reads(decl)) if seen is not None else None
+            local["data.start"] = period.start if first is None else max(first, period.start)
         anchor = anchor_override or self._anchor(decl, scope, local)
         if anchor is None:
             return None
@@ -241,14 +243,15 @@ class _Evaluator(Satisfying):
                     tail,
                     f"exemption:{ex.reason}",
                 )
+        period = scope.period
+        if period.started_before_data and t.anchor[0] <= period.start:
+            return self._unjudged(decl, scope, sequence, t, unknown_start(period.start, seen))
         if seen is not None:
             lo, _, hi = self._bounds(decl, scope, local, window)
             judged = seen.judge(
                 self.pack.reads(decl),
                 lo or scope.start,
                 run.as_of if hi is None else min(hi, run.as_of),
-                anchor=t.anchor[0],
-                proxy_start=scope.period.start if scope.period.started_before_data else None,
             )
             if judged is not None:
                 return self._unjudged(decl, scope, sequence, t, judged)

@@ -73,6 +73,8 @@ def verdict(status: str) -> str:
 def event_phrase(event: Event) -> str:
     """``"a review (event R7)"``."""
     ref = f" (event {event.event_id})" if event.event_id else ""
+    if event.date_precision == "year":
+        ref += " (recorded for the year ending on its date; the source gives no exact day)"
     return EVENT_NOUNS[event.type] + ref
 
 

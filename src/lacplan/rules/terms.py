@@ -5,8 +5,9 @@ Date references (``DateExpr.ref``) form a small closed vocabulary, checked when 
 
 * ``anchor``, ``due``: the obligation being computed;
 * ``period.start``, ``period.first_placement_start``;
-* ``data.start``: the first day the case's source shows the rule's events (``Case.coverage``);
-  unresolved for a case whose source shows everything;
+* ``data.start``: the first day the data shows the rule's events in this period: the later of
+  the period's start and the first span of ``Case.coverage``; unresolved for a case whose
+  source shows everything and whose periods all began inside the data;
 * ``placement.start``, ``placement.end`` (a placement's end, or its period's end);
 * ``fact:<name>``: a named derived fact of the child (``rules/facts.py``: ``birthday_16``,
   ``birthday_18``, ``birthday_21``, ``leaving_care_eligibility``);
