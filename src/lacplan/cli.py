@@ -28,6 +28,7 @@ from typing import Any, TextIO
 from lacplan._version import __version__
 from lacplan.adapters import INPUT_FORMATS, Batch, read_inputs
 from lacplan.adapters.json import load_cases
+from lacplan.adapters.ssda903.build import MAX_YEAR, MIN_YEAR
 from lacplan.calendar import england_and_wales, fmt_date
 from lacplan.errors import LacplanError, RuleSetError
 from lacplan.model import Case, RecordError, case_json_schema
@@ -198,9 +199,15 @@ def _years(specs: Sequence[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for spec in specs:
         path, sep, year = spec.rpartition("=")
-        if not sep or not path or not (year.isascii() and year.isdigit() and len(year) == 4):
+        if (
+            not sep
+            or not path
+            or not (year.isascii() and year.isdigit() and len(year) == 4)
+            or not (MIN_YEAR <= int(year) <= MAX_YEAR)
+        ):
             raise _Usage(
-                f"--year expects PATH=YYYY (the year of the return's 31 March), got {spec!r}"
+                f"--year expects PATH=YYYY (the year of the return's 31 March, {MIN_YEAR} to "
+                f"{MAX_YEAR}), got {spec!r}"
             )
         out[path] = int(year)
     return out

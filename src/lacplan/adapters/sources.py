@@ -107,6 +107,8 @@ class Batch:
         self._parts.append(part)
 
     def __iter__(self) -> Iterator[Case | RecordError]:
+        self.accounting.tables.clear()  # each iteration counts afresh
+        self.findings.clear()
         for part in self._parts:
             yield from part
             if isinstance(part, Batch):

@@ -66,9 +66,9 @@ class Coverage(BaseModel):
         "'not_in_source').",
     )
     until: IsoDate = Field(
-        description="The last day the data covers. With a later as-of date, obligations are "
-        "judged on the day after it (what was not done by then is known); one due after it and "
-        "not met by then is not evaluated (reason 'after_data')."
+        description="The last day the data covers. An obligation due after it and not met by "
+        "then is not evaluated (reason 'after_data'); with a later as-of date, the others are "
+        "judged on the day after it (what was not done by then is known)."
     )
 
     def spans(self, event_type: str) -> list[tuple[date, date]]:

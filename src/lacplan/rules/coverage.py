@@ -8,8 +8,8 @@ the data can judge it, and if not why (the ``not_evaluated`` reasons):
   spans of dates than the ones this obligation's events would fall in;
 * ``start_before_data``: events from before the first day the source shows would count (the
   clock started before the data, or the period of care began before it);
-* ``after_data``: the obligation is still open on the data's last day (``Coverage.until``): the
-  data cannot show what happened after it.
+* ``after_data``: the obligation is due after the data's last day (``Coverage.until``) and not
+  met by then: the data cannot show what happened after it.
 
 The engine calls it for every obligation of a case with a coverage; nothing here knows a rule.
 """
@@ -92,8 +92,8 @@ class Seen:
     def after_data(self) -> tuple[str, str]:
         return (
             "after_data",
-            f"Not evaluated: still open when the {self.source} ends on "
-            f"{fmt_date(self.until)}; the data cannot show what happened after that day.",
+            f"Not evaluated: not met by {fmt_date(self.until)}, when the {self.source} ends; "
+            "the data cannot show what happened after that day.",
         )
 
 

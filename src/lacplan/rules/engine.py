@@ -269,9 +269,8 @@ class _Evaluator(Satisfying):
             branch = f"ending:{reason}"
         elif (
             seen is not None
-            and run.clipped
             and out.met_on is None
-            and (due is None or due > seen.until)
+            and ((due is not None and due > seen.until) or (due is None and run.clipped))
             and not (scope.end is not None and due is not None and scope.end < due)
         ):
             return self._unjudged(decl, scope, sequence, t, seen.after_data())

@@ -29,7 +29,14 @@ from lacplan.domain.validation import Problem, _problems_from
 from lacplan.errors import UsageError
 from lacplan.model import Case, RecordError
 
-__all__ = ["SSDA903_ERROR_CODES", "SSDA903_FINDING_CODES", "Ssda903Batch", "collection_year"]
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "SSDA903_ERROR_CODES",
+    "SSDA903_FINDING_CODES",
+    "Ssda903Batch",
+    "collection_year",
+]
 
 SOURCE: Final = "ssda903"
 
@@ -65,6 +72,11 @@ SSDA903_FINDING_CODES: Final[tuple[str, ...]] = (
 _EPISODE_CODES: Final = ("RNE", "LS", "PLACE", "REC", "REASON_PLACE_CHANGE")
 
 
+#: Collection years lacplan accepts (from a --year, a YEAR cell or a file's dates).
+MIN_YEAR: Final = 1991
+MAX_YEAR: Final = 2100
+
+
 def collection_year(d: date) -> int:
     """The collection year (named by the 31 March it ends on) containing ``d``."""
     return d.year + 1 if d.month >= 4 else d.year
@@ -96,12 +108,18 @@ class _Child:
 class Ssda903Batch(Batch):
     """The cases of an SSDA903 return (one or more collection years, CSV, XML or xlsx)."""
 
-    __slots__ = ("_paths", "_years")
+    __slots__ = ("_matched", "_paths", "_years")
 
     def __init__(self, paths: Sequence[str], years: Mapping[str, int] | None = None) -> None:
         super().__init__()
         self._paths = list(paths)
-        self._years = dict(years or {})
+        self._years = {os.fspath(k): v for k, v in (years or {}).items()}
+        self._matched: set[str] = set()
+        for given, year in self._years.items():
+            if not (MIN_YEAR <= year <= MAX_YEAR):
+                raise UsageError(
+                    f"the collection year for {given} must be from {MIN_YEAR} to {MAX_YEAR}"
+                )
 
     # ------------------------------------------------------------------ reading
     def _read(self) -> list[RawTable]:
@@ -117,13 +135,11 @@ class Ssda903Batch(Batch):
         return tables
 
     def _year_of(self, path: str) -> int | None:
-        for key in (path, os.path.normpath(path), os.path.abspath(path)):
-            if key in self._years:
-                return self._years[key]
+        target = os.path.abspath(path)
         for given, year in self._years.items():  # a --year naming a directory covers its files
-            if os.path.isdir(given) and os.path.abspath(path).startswith(
-                os.path.abspath(given) + os.sep
-            ):
+            where = os.path.abspath(given)
+            if target == where or target.startswith(where + os.sep):
+                self._matched.add(given)
                 return year
         return None
 
@@ -134,7 +150,11 @@ class Ssda903Batch(Batch):
             for row in t.rows:
                 for col in ("DECOM", "DEC", "REVIEW"):
                     d = parse_date(row.cells.get(col, ""))
-                    if d is not None and (t.path not in latest or d > latest[t.path]):
+                    if (
+                        d is not None
+                        and MIN_YEAR <= collection_year(d) <= MAX_YEAR
+                        and (t.path not in latest or d > latest[t.path])
+                    ):
                         latest[t.path] = d
         by_path: dict[str, int] = {}
         for t in tables:
@@ -143,17 +163,23 @@ class Ssda903Batch(Batch):
                 by_path[t.path] = given
             elif t.path in latest:
                 by_path[t.path] = collection_year(latest[t.path])
+        unmatched = sorted(set(self._years) - self._matched)
+        if unmatched:
+            raise UsageError(f"--year names {', '.join(unmatched)}, which is not an input given")
         out: dict[int, int] = {}
         known = sorted(set(by_path.values()))
         for t in tables:
             if t.path in by_path:
                 out[id(t)] = by_path[t.path]
                 continue
+            if not t.spec.used:  # counted and ignored: its year does not matter
+                out[id(t)] = known[-1] if known else MIN_YEAR
+                continue
             siblings = {
                 y for p, y in by_path.items() if os.path.dirname(p) == os.path.dirname(t.path)
             }
             if "YEAR" in t.columns and not siblings:
-                out[id(t)] = known[-1] if known else 0  # per-row YEAR decides
+                out[id(t)] = known[-1] if known else MIN_YEAR  # per-row YEAR decides
                 continue
             pool = siblings or set(known)
             if not pool:
@@ -176,16 +202,21 @@ class Ssda903Batch(Batch):
 
     # ------------------------------------------------------------------ assembly
     def __iter__(self) -> Iterator[Case | RecordError]:
+        self.accounting.tables.clear()  # each iteration counts afresh (in place: views share it)
+        self.findings.clear()
+        self._matched.clear()
         tables = self._read()
         years = self._assign_years(tables)
         children: dict[str, _Child] = defaultdict(_Child)
         review_years: set[int] = set()
-        last_year = 0
+        last_year = MIN_YEAR
         for t in tables:
             acc = self.accounting.table(t.spec.name)
             file_year = years[id(t)]
             if not t.spec.used:
                 acc.ignored["table_not_used"] += len(t.rows)
+            if t.spec.name == "Reviews" and "YEAR" not in t.columns:
+                review_years.add(file_year)  # a year's reviews, even if none were held
             for row in t.rows:
                 year = _row_year(row, file_year)
                 last_year = max(last_year, year)
@@ -257,7 +288,9 @@ class Ssda903Batch(Batch):
 
 def _row_year(row: Row, file_year: int) -> int:
     text = row.text("YEAR")
-    return int(text) if text.isascii() and text.isdigit() and len(text) == 4 else file_year
+    if text.isascii() and text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
+        return int(text)
+    return file_year
 
 
 class _ChildState:
@@ -303,7 +336,8 @@ class _ChildState:
                 ref,
                 column,
                 "invalid_date",
-                "is not a date written dd/mm/yyyy or yyyy-mm-dd (or is not a real date).",
+                "is not a date written dd/mm/yyyy or yyyy-mm-dd (or is not a real date from 1900 "
+                "to 2099).",
             )
             return False
         return d

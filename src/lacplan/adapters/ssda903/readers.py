@@ -163,8 +163,8 @@ _OC3_FIELDS: Final = ("IN_TOUCH", "ACTIV", "ACCOM")
 def read_xml(path: str, file: str | None = None) -> list[RawTable]:
     """The tables of an XML return (root ``EXPSSDA903``, one ``CHILD`` element per child).
 
-    Rows are numbered by their element's position among the file's rows of that table; the
-    message also gives the line.
+    Rows are numbered by their element's position among the file's rows of that table, and
+    messages also give the line the element starts on.
     """
     name = file or path
     root = _parse_xml(Path(path).read_bytes(), name)
@@ -172,12 +172,12 @@ def read_xml(path: str, file: str | None = None) -> list[RawTable]:
         raise UsageError(f"{name}: not an SSDA903 XML return (expected the root EXPSSDA903)")
     tables: dict[str, RawTable] = {}
 
-    def add(table_name: str, cells: dict[str, Cell]) -> None:
+    def add(table_name: str, cells: dict[str, Cell], line: int) -> None:
         t = tables.get(table_name)
         if t is None:
             ts: TableSpec = spec(table_name)
             t = tables[table_name] = RawTable(name, path, ts, ts.columns, numbering="element")
-        t.rows.append(Row(len(t.rows) + 1, cells))
+        t.rows.append(Row(len(t.rows) + 1, cells, line))
 
     for child in root.children[0].children:
         if child.tag != "CHILD":
@@ -186,11 +186,13 @@ def read_xml(path: str, file: str | None = None) -> list[RawTable]:
         header = _leaves(header_node) if header_node is not None else {}
         child_id = header.pop("CHILDID", "")
         ident: dict[str, Cell] = {"CHILD": child_id, "DOB": header.get("DOB", "")}
-        add("Header", {"CHILD": child_id, **header})
-        if any(header.get(f) for f in _OC3_FIELDS):
-            add("OC3", {**ident, **{f: header.get(f, "") for f in _OC3_FIELDS}})
-        if header.get("DUC"):
-            add("UASC", {**ident, "SEX": header.get("SEX", ""), "DUC": header["DUC"]})
+        if header_node is not None:
+            at = header_node.line
+            add("Header", {"CHILD": child_id, **header}, at)
+            if any(header.get(f) for f in _OC3_FIELDS):
+                add("OC3", {**ident, **{f: header.get(f, "") for f in _OC3_FIELDS}}, at)
+            if header.get("DUC"):
+                add("UASC", {**ident, "SEX": header.get("SEX", ""), "DUC": header["DUC"]}, at)
         nested = [
             *(header_node.children if header_node is not None else []),
             *(c for c in child.children if c.tag != "HEADER"),
@@ -202,7 +204,7 @@ def read_xml(path: str, file: str | None = None) -> list[RawTable]:
             cells = _leaves(node)
             if "PL" in cells:
                 cells["PLACE"] = cells.pop("PL")
-            add(table_name, {**ident, **cells})
+            add(table_name, {**ident, **cells}, node.line)
     return list(tables.values())
 
 

@@ -88,6 +88,7 @@ class Row:
 
     number: int
     cells: dict[str, Cell]
+    line: int = 0  # XML: the line the element starts on (0: the number is the line)
 
     def text(self, column: str) -> str:
         value = self.cells.get(column, "")
@@ -107,4 +108,5 @@ class RawTable:
 
     def where(self, row: Row, column: str | None = None) -> str:
         col = f", column {column}" if column else ""
-        return f"{self.spec.name} ({self.file}) {self.numbering} {row.number}{col}"
+        line = f" (line {row.line})" if row.line else ""
+        return f"{self.spec.name} ({self.file}) {self.numbering} {row.number}{line}{col}"

@@ -24,7 +24,13 @@ _CODE: Final = re.compile(r"[A-Z0-9]{1,6}")
 
 
 def parse_date(cell: Cell) -> date | None:
-    """The date in ``cell``, or ``None`` if it is not one (blank cells are the caller's)."""
+    """The date in ``cell`` (from 1900 to 2099), or ``None`` if it is not one (blank cells are
+    the caller's)."""
+    d = _parse(cell)
+    return d if d is not None and 1900 <= d.year <= 2099 else None
+
+
+def _parse(cell: Cell) -> date | None:
     if isinstance(cell, datetime):
         return cell.date() if cell.time() == datetime.min.time() else None
     if isinstance(cell, date):
