@@ -67,6 +67,7 @@ SSDA903_FINDING_CODES: Final[tuple[str, ...]] = (
     "date_of_birth_differs",
     "invalid_sdq_score",
     "year_assumed",
+    "mixed_years",
     "dob_first_of_month",
 )
 _EPISODE_CODES: Final = ("RNE", "LS", "PLACE", "REC", "REASON_PLACE_CHANGE")
@@ -163,6 +164,22 @@ class Ssda903Batch(Batch):
                 by_path[t.path] = given
             elif t.path in latest:
                 by_path[t.path] = collection_year(latest[t.path])
+        by_dir: dict[str, set[int]] = defaultdict(set)
+        for t in tables:
+            if t.spec.used and t.path in by_path and self._year_of(t.path) is None:
+                by_dir[os.path.dirname(t.path)].add(by_path[t.path])
+        for folder, found in sorted(by_dir.items()):
+            if len(found) > 1:
+                self.findings.append(
+                    SourceFinding(
+                        code="mixed_years",
+                        field=folder or ".",
+                        message=f"{folder or '.'}: its files' dates put them in different "
+                        f"collection years ({', '.join(str(y) for y in sorted(found))}); if "
+                        "they are one return, give --year FOLDER=YYYY (a file whose only "
+                        "dates are of episodes carried from earlier years looks older).",
+                    )
+                )
         unmatched = sorted(set(self._years) - self._matched)
         if unmatched:
             raise UsageError(f"--year names {', '.join(unmatched)}, which is not an input given")
