@@ -2,7 +2,7 @@
 
     python benchmarks/bench_ssda903.py [--sample DIR] [--copies 20] [--repeat 5]
 
-Reads the largest fake sample (``../shared/data/ssda903-samples/d2i-validator-fake``, every
+Reads the largest fake sample (``tests/data/ssda903-samples/d2i-validator-fake``, every
 table) as it is and scaled up (``--copies`` copies of it with the child ids suffixed, written to
 a temporary directory), and times, best of ``--repeat``:
 
@@ -28,7 +28,7 @@ from lacplan import evaluate, read_ssda903
 from lacplan.adapters.ssda903.readers import files_in
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SAMPLE = ROOT.parent / "shared" / "data" / "ssda903-samples" / "d2i-validator-fake"
+DEFAULT_SAMPLE = ROOT / "tests" / "data" / "ssda903-samples" / "d2i-validator-fake"
 AS_OF = date(2018, 3, 31)
 
 

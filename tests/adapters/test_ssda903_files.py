@@ -3,7 +3,7 @@ rows, collection years and the accounting of every row.
 
 Every file is built in ``tmp_path`` from one small baseline return (three children, the 2023-24
 collection year) so that each variant can be compared with the clean CSV baseline. The fake
-public samples (``/work/shared/data/ssda903-samples``) are used for robustness and accounting
+public samples (``tests/data/ssda903-samples``, copied from the shared reference data) are used for robustness and accounting
 only, never for expected due dates.
 """
 
@@ -28,7 +28,9 @@ from lacplan.errors import UsageError
 from lacplan.model import Case, RecordError
 from lacplan.report import Report
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ssda903-samples"
+# A copy of the shared fake samples ships with the tests (MIT-licensed; provenance and licence
+# in tests/data/ssda903-samples/README.md), so CI exercises them on a clean checkout.
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "ssda903-samples"
 SAMPLE_FOLDERS = ("d2i-validator-fake", "demand-model-liia-format", "liiatools")
 AS_OF = date(2024, 3, 31)
 USED_TABLES = ("Header", "Episodes", "Reviews", "OC2")
