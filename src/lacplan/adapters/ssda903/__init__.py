@@ -8,7 +8,8 @@
 Modules, one concept each: ``tables.py`` (the tables, recognised by their columns),
 ``readers.py`` (CSV, XML, xlsx), ``values.py`` (dates and codes in cells), ``codes.py`` (code
 lists by collection year and their meaning for the model), ``episodes.py`` (episodes to periods
-and placements), ``build.py`` (collection years, merging years, per-child cases, accounting).
+and placements), ``years.py`` (collection years), ``child.py`` (one child's case from its rows,
+merging years) and ``build.py`` (reading the files, the batch, accounting).
 ``docs/ssda903.md`` is the user's guide.
 """
 
