@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
 from importlib.resources import files
-from typing import Any, TextIO
+from typing import TextIO
 
 from lacplan._version import __version__
 from lacplan.adapters import INPUT_FORMATS, Batch, read_inputs
@@ -235,25 +235,21 @@ def _with_progress(
 
 
 def _run_evaluate(batch: Batch, args: argparse.Namespace) -> int:
-    from lacplan.evaluate import evaluate, iter_evaluate
-
     items: Iterator[Case | RecordError] = iter(batch)
     if args.progress or (args.progress is None and sys.stderr.isatty()):
         items = _with_progress(items, sys.stderr)
     try:
-        return _evaluate_to_output(batch, items, args, evaluate, iter_evaluate)
+        return _evaluate_to_output(batch, items, args)
     finally:
         if getattr(args, "report_accounting", False):
             sys.stderr.write(batch.accounting.render())
 
 
 def _evaluate_to_output(
-    batch: Batch,
-    items: Iterator[Case | RecordError],
-    args: argparse.Namespace,
-    evaluate: Any,
-    iter_evaluate: Any,
+    batch: Batch, items: Iterator[Case | RecordError], args: argparse.Namespace
 ) -> int:
+    from lacplan.evaluate import evaluate, iter_evaluate
+
     conventions = Conventions(month_arithmetic=args.months)
     pack = get_pack(args.rules, args.overlay)
     rejected = 0

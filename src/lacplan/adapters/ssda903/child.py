@@ -55,18 +55,18 @@ class ChildState:
         self.ignored: dict[int, str] = {}
 
     # -------------------------------------------------------------- helpers
-    def reject(self, ref: Ref, column: str, code_: str, text: str) -> None:
+    def reject(
+        self, ref: Ref, column: str, code_: str, text: str, *, field: str | None = None
+    ) -> None:
+        """Reject ``ref``'s row; the problem's field is ``TABLE.COLUMN`` unless ``field``."""
         self.child.rejected.add(id(ref.row))
+        where = field or f"{ref.table.spec.name}.{column}"
         self.child.errors.append(
             RecordError(
                 ref.table.file,
                 ref.row.number,
                 self.child_id,
-                (
-                    Problem(
-                        f"{ref.table.spec.name}.{column}", code_, f"{ref.where(column)}: {text}"
-                    ),
-                ),
+                (Problem(where, code_, f"{ref.where(column)}: {text}"),),
             )
         )
 
@@ -107,21 +107,13 @@ class ChildState:
         refs = self.child.refs.get("Header", [])
         if not refs:
             first = next(r for rs in self.child.refs.values() for r in rs)
-            self.child.rejected.add(id(first.row))
-            self.child.errors.append(
-                RecordError(
-                    first.table.file,
-                    first.row.number,
-                    self.child_id,
-                    (
-                        Problem(
-                            "Header.CHILD",
-                            "no_header",
-                            f"{first.where('CHILD')}: the child has no Header row in the files "
-                            "given, so the date of birth is unknown and no clock can be computed.",
-                        ),
-                    ),
-                )
+            self.reject(
+                first,
+                "CHILD",
+                "no_header",
+                "the child has no Header row in the files given, so the date of birth is "
+                "unknown and no clock can be computed.",
+                field="Header.CHILD",
             )
             return None
         dated: list[tuple[int, date, Ref]] = []
