@@ -3,8 +3,8 @@ rows, collection years and the accounting of every row.
 
 Every file is built in ``tmp_path`` from one small baseline return (three children, the 2023-24
 collection year) so that each variant can be compared with the clean CSV baseline. The fake
-public samples (``tests/data/ssda903-samples``, copied from the shared reference data) are used for robustness and accounting
-only, never for expected due dates.
+public samples (``tests/data/ssda903-samples``, copied from the shared reference data) are used
+for robustness and accounting only, never for expected due dates.
 """
 
 from __future__ import annotations
