@@ -1,6 +1,9 @@
 """The ``lacplan`` command line.
 
     lacplan demo [--as-of D] [--format ...]         evaluate the bundled synthetic cases
+    lacplan summary PATH... --as-of D [--period FROM..TO] [--by rule|month|label:KEY]...
+    lacplan upcoming PATH... --as-of D [--days 14] [--by label:KEY]
+    lacplan explain PATH... --as-of D [--child ID] [--rule ID] [--sequence N]
     lacplan evaluate PATH... --as-of D [--rules england[+ifa]] [--overlay FILE]...
                      [--format json|jsonl|csv|table] [-o FILE]
                      [--input-format json|ssda903|auto] [--year PATH=YYYY]... [--report-accounting]
@@ -30,6 +33,7 @@ from lacplan.adapters import INPUT_FORMATS, Batch, read_inputs
 from lacplan.adapters.json import load_cases
 from lacplan.adapters.ssda903.build import MAX_YEAR, MIN_YEAR
 from lacplan.calendar import england_and_wales, fmt_date
+from lacplan.cli_audit import AUDIT_COMMANDS, add_audit_commands, run_audit
 from lacplan.errors import LacplanError, RuleSetError
 from lacplan.model import Case, RecordError, case_json_schema
 from lacplan.outputs import (
@@ -43,6 +47,7 @@ from lacplan.outputs import (
     write_jsonl_trailer,
     write_table,
 )
+from lacplan.report import Report
 from lacplan.rules import PACK_NAMES, Conventions, get_pack
 from lacplan.rules.catalogue import render_catalogue
 
@@ -79,6 +84,55 @@ def _add_rules_options(sp: argparse.ArgumentParser) -> None:
     )
 
 
+def add_evaluation_options(sp: argparse.ArgumentParser) -> None:
+    """The rule and convention options of every command that evaluates cases."""
+    _add_rules_options(sp)
+    sp.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="count records on standard error as they are read (default: when it is a terminal)",
+    )
+    sp.add_argument(
+        "--months",
+        choices=("calendar", "fixed_days"),
+        default="calendar",
+        help="month arithmetic convention (default calendar months; fixed_days = 91/183/365)",
+    )
+
+
+def add_input_options(sp: argparse.ArgumentParser, *, many: bool = True) -> None:
+    """The inputs, ``--as-of`` and the evaluation options of every command that reads cases."""
+    sp.add_argument(
+        "paths",
+        nargs="+" if many else 1,
+        metavar="PATH",
+        help="case file, - for standard input, or (SSDA903) a file or directory",
+    )
+    sp.add_argument("--as-of", type=_iso_date, required=True, help="evaluate as at YYYY-MM-DD")
+    sp.add_argument(
+        "--input-format",
+        default="json",
+        choices=INPUT_FORMATS,
+        help="json (default: a case, an array of cases or JSON Lines), ssda903 (the DfE return "
+        "as CSV, XML or xlsx files or directories) or auto (recognise each file)",
+    )
+    sp.add_argument(
+        "--year",
+        action="append",
+        default=[],
+        metavar="PATH=YYYY",
+        help="SSDA903: the collection year (the year of its 31 March) of a file or directory, "
+        "instead of the year read from its dates; repeatable",
+    )
+    sp.add_argument(
+        "--report-accounting",
+        action="store_true",
+        help="print the rows read per table (used, ignored, rejected) to standard error",
+    )
+    add_evaluation_options(sp)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lacplan",
@@ -88,7 +142,6 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_eval_options(sp: argparse.ArgumentParser, *, default_format: str) -> None:
-        _add_rules_options(sp)
         sp.add_argument(
             "--format", default=default_format, choices=FORMATS, help=f"default {default_format}"
         )
@@ -96,56 +149,19 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--explain", action="store_true", help="table format: print each explanation"
         )
-        sp.add_argument(
-            "--progress",
-            action=argparse.BooleanOptionalAction,
-            default=None,
-            help="count records on standard error as they are read (default: when it is a "
-            "terminal)",
-        )
-        sp.add_argument(
-            "--months",
-            choices=("calendar", "fixed_days"),
-            default="calendar",
-            help="month arithmetic convention (default calendar months; fixed_days = 91/183/365)",
-        )
 
     ev = sub.add_parser(
         "evaluate", help="evaluate case files (JSON, JSON Lines) or SSDA903 return files"
     )
-    ev.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PATH",
-        help="case file, - for standard input, or (SSDA903) a file or directory",
-    )
-    ev.add_argument("--as-of", type=_iso_date, required=True, help="evaluate as at YYYY-MM-DD")
-    ev.add_argument(
-        "--input-format",
-        default="json",
-        choices=INPUT_FORMATS,
-        help="json (default: a case, an array of cases or JSON Lines), ssda903 (the DfE return "
-        "as CSV, XML or xlsx files or directories) or auto (recognise each file)",
-    )
-    ev.add_argument(
-        "--year",
-        action="append",
-        default=[],
-        metavar="PATH=YYYY",
-        help="SSDA903: the collection year (the year of its 31 March) of a file or directory, "
-        "instead of the year read from its dates; repeatable",
-    )
-    ev.add_argument(
-        "--report-accounting",
-        action="store_true",
-        help="print the rows read per table (used, ignored, rejected) to standard error",
-    )
+    add_input_options(ev)
     add_eval_options(ev, default_format="json")
+    add_audit_commands(sub, add_input_options)
 
     demo = sub.add_parser("demo", help="evaluate the bundled synthetic sample cases")
     demo.add_argument(
         "--as-of", type=_iso_date, default=DEMO_AS_OF, help=f"default {DEMO_AS_OF.isoformat()}"
     )
+    add_evaluation_options(demo)
     add_eval_options(demo, default_format="table")
 
     rules = sub.add_parser("rules", help="print the rule catalogue, or check a rule file")
@@ -254,7 +270,7 @@ def _evaluate_to_output(
     pack = get_pack(args.rules, args.overlay)
     rejected = 0
     with _output(args.output) as out:
-        if args.format == "jsonl":
+        if getattr(args, "format", None) == "jsonl":
             cal = england_and_wales()
 
             def on_error(err: RecordError) -> None:
@@ -277,6 +293,10 @@ def _evaluate_to_output(
         report = evaluate(
             _Rebatched(batch, items), as_of=args.as_of, rules=pack, conventions=conventions
         )
+        if args.command in AUDIT_COMMANDS:
+            run_audit(report, args, out)
+            _report_rejections(report)
+            return 1 if report.errors else 0
         if args.format == "json":
             write_json(report, out)
         elif args.format == "csv":
@@ -286,12 +306,17 @@ def _evaluate_to_output(
         if args.format == "csv":
             for f in report.source_findings:
                 sys.stderr.write(f"finding {f.code}: {f.message}\n")
-        if report.errors and args.format != "table":
-            rejected_text = count_of(len(report.errors), "record", "records")
-            sys.stderr.write(f"{rejected_text} rejected:\n")
-            for err in report.errors:
-                write_error_line(err, sys.stderr)
+        if args.format != "table":
+            _report_rejections(report)
         return 1 if report.errors else 0
+
+
+def _report_rejections(report: Report) -> None:
+    if report.errors:
+        rejected_text = count_of(len(report.errors), "record", "records")
+        sys.stderr.write(f"{rejected_text} rejected:\n")
+        for err in report.errors:
+            write_error_line(err, sys.stderr)
 
 
 class _Rebatched(Batch):
@@ -366,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "evaluate":
+        if args.command == "evaluate" or args.command in AUDIT_COMMANDS:
             return _run_evaluate(_sources(args), args)
         if args.command == "demo":
             return _run_evaluate(Batch([_demo_items()]), args)

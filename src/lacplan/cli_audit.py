@@ -1,0 +1,222 @@
+"""The audit subcommands of the ``lacplan`` command: ``summary``, ``upcoming`` and ``explain``.
+
+Each reads cases exactly as ``lacplan evaluate`` does (the same inputs, rule and convention
+options, and exit codes) and writes a view of the evaluated report: on-time rates per rule
+(:func:`lacplan.measures.summary_rows`), the worklist (:func:`lacplan.measures.upcoming_rows`)
+or the explanations of chosen obligations. ``cli.py`` parses, evaluates and opens the output;
+this module only adds the parsers and writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, TextIO
+
+from lacplan.errors import UsageError
+from lacplan.measures import (
+    CHILD_MEASURE_COLUMNS,
+    SUMMARY_COLUMNS,
+    UPCOMING_COLUMNS,
+    child_measures,
+    council_year,
+    parse_period,
+    summary_rows,
+    upcoming_rows,
+)
+from lacplan.report import Report
+from lacplan.rules import get_pack
+
+__all__ = ["AUDIT_COMMANDS", "add_audit_commands", "run_audit"]
+
+AUDIT_COMMANDS = ("summary", "upcoming", "explain")
+_ROW_FORMATS = ("table", "csv", "json")
+
+_EXIT = (
+    "Exit status: 0 when every record was evaluated, 1 when some were rejected (the rest are "
+    "still counted), 2 for usage errors."
+)
+
+
+def add_audit_commands(
+    sub: Any, add_input_options: Callable[..., None]
+) -> None:  # sub: argparse's private _SubParsersAction
+    """Add the ``summary``, ``upcoming`` and ``explain`` parsers to ``sub``."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    sm = sub.add_parser(
+        "summary",
+        help="on-time rates per rule for a reporting period",
+        formatter_class=fmt,
+        description="Counts by status and the on-time rate per rule, for obligations due in "
+        "the reporting period (default: the council year, 1 April to 31 March, containing "
+        "--as-of). rate = on time / (on time + late + overdue + missed); pending, exempt, "
+        "not-required and not-evaluated obligations are counted beside it.",
+        epilog="example:\n  lacplan summary cases.jsonl --as-of 2024-03-31 --by label:team\n\n"
+        + _EXIT,
+    )
+    add_input_options(sm)
+    sm.add_argument(
+        "--period", metavar="FROM..TO", help="reporting period, e.g. 2023-04-01..2024-03-31"
+    )
+    sm.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="rule|month|label:KEY",
+        help="group by month of the due date or by a label (team, IRO); repeatable",
+    )
+    sm.add_argument(
+        "--per-child",
+        action="store_true",
+        help="instead: per child, whether all reviews due in the period were on time",
+    )
+    sm.add_argument("--format", default="table", choices=_ROW_FORMATS)
+    sm.add_argument("-o", "--output", help="write here instead of standard output")
+
+    up = sub.add_parser(
+        "upcoming",
+        help="the worklist: what is overdue or falls due in the next N days",
+        formatter_class=fmt,
+        description="Every obligation overdue as at --as-of, or pending and due within --days "
+        "days of it, most urgent first (most days overdue, then soonest due).",
+        epilog="example:\n  lacplan upcoming cases.jsonl --as-of 2024-06-03 --days 14 "
+        "--by label:team\n\n" + _EXIT,
+    )
+    add_input_options(up)
+    up.add_argument("--days", type=int, default=14, help="how far ahead to look (default 14)")
+    up.add_argument("--by", metavar="label:KEY", help="a worklist per label (team, IRO)")
+    up.add_argument("--format", default="table", choices=_ROW_FORMATS)
+    up.add_argument("-o", "--output", help="write here instead of standard output")
+
+    ex = sub.add_parser(
+        "explain",
+        help="how each due date was reached, for one child",
+        formatter_class=fmt,
+        description="Print the explanation of each obligation of one child (--child may be "
+        "left out when the input holds one child), optionally of one rule and sequence.",
+        epilog="example:\n  lacplan explain docs/examples/case.json --as-of 2021-03-01 "
+        "--rule review-first\n\n" + _EXIT,
+    )
+    add_input_options(ex)
+    ex.add_argument("--child", metavar="ID", help="the child's id")
+    ex.add_argument("--rule", metavar="ID", help="only this rule")
+    ex.add_argument("--sequence", type=int, metavar="N", help="only the N-th obligation")
+    ex.add_argument("-o", "--output", help="write here instead of standard output")
+
+
+# ---------------------------------------------------------------------------- writers
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.1%}"
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+def _plain(v: object) -> object:
+    return v.isoformat() if isinstance(v, date) else v
+
+
+def _write_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump([{c: _plain(r.get(c)) for c in columns} for r in rows], out, indent=2)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else _plain(r.get(c)) for c in columns])
+        return
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
+    for row in cells:
+        out.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+def _group_columns(rows: list[dict[str, Any]], known: Sequence[str]) -> list[str]:
+    return [c for c in (rows[0] if rows else {}) if c not in known]
+
+
+def _summary(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+    period = parse_period(args.period) if args.period else council_year(report.as_of)
+    if args.per_child:
+        labels = [k[6:] for k in args.by if k.startswith("label:")]
+        rows = child_measures(report.children, as_of=report.as_of, period=period, labels=labels)
+        cols = [*(f"label_{k}" for k in labels), *CHILD_MEASURE_COLUMNS]
+    else:
+        rows = summary_rows(
+            report.children,
+            as_of=report.as_of,
+            period=period,
+            by=args.by or "rule",
+            rule_order=get_pack(args.rules, args.overlay).ids,
+        )
+        cols = [*_group_columns(rows, SUMMARY_COLUMNS), *SUMMARY_COLUMNS]
+        if not rows:
+            cols = list(SUMMARY_COLUMNS)
+    if args.format == "table":
+        out.write(
+            f"Obligations due {period[0].isoformat()} to {period[1].isoformat()} "
+            f"(as at {report.as_of.isoformat()}; rules {report.rules} {report.rules_version}).\n"
+            "rate = on_time / denominator, denominator = on_time + met_late + overdue + missed; "
+            "the other columns are counted beside it.\n\n"
+        )
+    _write_rows(rows, cols, args.format, out)
+    return 0
+
+
+def _upcoming(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+    rows = upcoming_rows(report.children, as_of=report.as_of, days=args.days, by=args.by)
+    cols = [*([f"label_{args.by[6:]}"] if args.by else []), *UPCOMING_COLUMNS]
+    if args.format == "table":
+        out.write(
+            f"Overdue, or due by {date.fromordinal(report.as_of.toordinal() + args.days)} "
+            f"({args.days} days after {report.as_of.isoformat()}): {len(rows)} obligations, "
+            "most urgent first.\n\n"
+        )
+    _write_rows(rows, cols, args.format, out)
+    return 0
+
+
+def _explain(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+    children = report.children
+    if args.child is None:
+        if len(children) != 1:
+            raise UsageError(f"the input holds {len(children)} children; say which with --child ID")
+        child = children[0]
+    else:
+        found = [c for c in children if c.child_id == args.child]
+        if not found:
+            raise UsageError("no child with that id in the input (check --child)")
+        child = found[0]
+    obs = [
+        o
+        for o in child.obligations
+        if (args.rule is None or o.rule == args.rule)
+        and (args.sequence is None or o.sequence == args.sequence)
+    ]
+    if not obs:
+        raise UsageError("no obligation of that child matches --rule / --sequence")
+    for o in obs:
+        where = f"period {o.period_id}" + (
+            f", placement {o.placement_id}" if o.placement_id else ""
+        )
+        out.write(f"{o.rule} #{o.sequence} ({where}): {o.status}")
+        out.write(f" ({o.reason})\n" if o.reason else "\n")
+        out.write(f"  {o.explanation}\n")
+    return 0
+
+
+def run_audit(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+    """Write the view ``args.command`` asks for; returns 0 (the caller adds rejections)."""
+    run = {"summary": _summary, "upcoming": _upcoming, "explain": _explain}[args.command]
+    return run(report, args, out)
