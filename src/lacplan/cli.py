@@ -143,7 +143,12 @@ def _parser() -> argparse.ArgumentParser:
 
     def add_eval_options(sp: argparse.ArgumentParser, *, default_format: str) -> None:
         sp.add_argument(
-            "--format", default=default_format, choices=FORMATS, help=f"default {default_format}"
+            "--format",
+            default=None if default_format == "overview" else default_format,
+            choices=FORMATS,
+            help="default: the summary and the top of the worklist"
+            if default_format == "overview"
+            else f"default {default_format}",
         )
         sp.add_argument("-o", "--output", help="write here instead of standard output")
         sp.add_argument(
@@ -162,7 +167,10 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=_iso_date, default=DEMO_AS_OF, help=f"default {DEMO_AS_OF.isoformat()}"
     )
     add_evaluation_options(demo)
-    add_eval_options(demo, default_format="table")
+    add_eval_options(demo, default_format="overview")
+    demo.add_argument(
+        "--cases", action="store_true", help="print the path of the bundled cases file and stop"
+    )
 
     rules = sub.add_parser("rules", help="print the rule catalogue, or check a rule file")
     rules.add_argument("--as-of", type=_iso_date, help="only the versions in force on this date")
@@ -293,7 +301,7 @@ def _evaluate_to_output(
         report = evaluate(
             _Rebatched(batch, items), as_of=args.as_of, rules=pack, conventions=conventions
         )
-        if args.command in AUDIT_COMMANDS:
+        if args.command in AUDIT_COMMANDS or args.format is None:
             run_audit(report, args, out)
             _report_rejections(report)
             return 1 if report.errors else 0
@@ -394,6 +402,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "evaluate" or args.command in AUDIT_COMMANDS:
             return _run_evaluate(_sources(args), args)
         if args.command == "demo":
+            if args.cases:
+                print(files("lacplan").joinpath("data/demo_cases.jsonl"))
+                return 0
             return _run_evaluate(Batch([_demo_items()]), args)
         if args.command == "rules":
             return _rules(args)

@@ -216,7 +216,37 @@ def _explain(report: Report, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _overview(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+    """``lacplan demo`` without ``--format``: the summary, the top of the worklist, next steps."""
+    out.write(
+        f"lacplan demo: {len(report.children)} invented children, evaluated as at "
+        f"{report.as_of.isoformat()}.\n\n"
+    )
+    _summary(
+        report,
+        argparse.Namespace(
+            **{**vars(args), "period": None, "by": [], "per_child": False, "format": "table"}
+        ),
+        out,
+    )
+    rows = upcoming_rows(report.children, as_of=report.as_of, days=14)
+    first = "; the first 10" if len(rows) > 10 else ""
+    out.write(
+        f"\nThe worklist (overdue, or due in the next 14 days): {len(rows)} obligations{first}:\n\n"
+    )
+    _write_rows(rows[:10], UPCOMING_COLUMNS, "table", out)
+    out.write(
+        "\nNext: lacplan demo --format table (every obligation), lacplan demo --cases (the "
+        'input file), lacplan explain "$(lacplan demo --cases)" --as-of '
+        f"{report.as_of.isoformat()} --child DEMO-001 (how each date was reached); "
+        "docs/measures.md explains the figures.\n"
+    )
+    return 0
+
+
 def run_audit(report: Report, args: argparse.Namespace, out: TextIO) -> int:
     """Write the view ``args.command`` asks for; returns 0 (the caller adds rejections)."""
+    if args.command == "demo":
+        return _overview(report, args, out)
     run = {"summary": _summary, "upcoming": _upcoming, "explain": _explain}[args.command]
     return run(report, args, out)

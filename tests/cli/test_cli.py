@@ -178,10 +178,17 @@ def test_unwritable_output_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_demo_runs_on_bundled_cases(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "demo")
+    """With --format, the landed table; without, the summary and the top of the worklist."""
+    code, out, _ = _run(capsys, "demo", "--format", "table")
     assert code == 0
     assert "Child DEMO-001" in out and "6 children evaluated" in out
     assert "short_breaks" in out and "visit-care-order" in out and "pathway-plan-review" in out
+    code, out, _ = _run(capsys, "demo")
+    assert code == 0
+    assert "rate = on_time / denominator" in out and "The worklist" in out
+    assert "DEMO-006  statutory  pep-review" in out and "Next: lacplan demo --format table" in out
+    code, out, _ = _run(capsys, "demo", "--cases")
+    assert code == 0 and out.strip().endswith("demo_cases.jsonl")
 
 
 def test_rules_catalogue_formats(capsys: pytest.CaptureFixture[str]) -> None:
