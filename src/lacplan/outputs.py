@@ -5,24 +5,31 @@ CSV or a terminal table.
   "conventions", "calendar", "children": [...], "errors": [...]}``;
 * ``jsonl``: one line per child (``{"child_id", "labels", "obligations", "findings"}``), and one
   line ``{"error": {...}}`` per rejected record, written as they are evaluated;
-* ``csv``: one row per obligation (:data:`~lacplan.report.OBLIGATION_FIELDS`, then a
-  ``label_<name>`` column per label key), rejected records are not rows: the CLI reports them on
-  standard error;
+* ``csv``: one row per obligation (:data:`~lacplan.report.ROW_FIELDS`: the obligation's
+  fields, then the run's ``as_of`` and ``rules_version``; then a ``label_<name>`` column per
+  label key), rejected records are not rows: the CLI reports them on standard error;
 * ``table``: a readable summary for a terminal.
+
+The notebook views (``Report._repr_html_``, ``ChildResult._repr_html_``) are rendered here too:
+compact HTML with inline styles only, every value escaped, at most a bounded number of rows
+chosen without sorting the whole report.
 """
 
 from __future__ import annotations
 
 import csv
+import heapq
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from html import escape
 from typing import TextIO
 
 from lacplan.adapters.sources import Batch
 from lacplan.calendar import fmt_date
-from lacplan.model import RecordError
-from lacplan.report import OBLIGATION_FIELDS, ChildResult, Obligation, Report
+from lacplan.model import Finding, RecordError
+from lacplan.report import ROW_FIELDS, STATUS_ORDER, ChildResult, Obligation, Report
 
 __all__ = [
     "FORMATS",
@@ -67,7 +74,7 @@ def write_jsonl_trailer(batch: Batch, out: TextIO) -> None:
 
 def write_csv(report: Report, out: TextIO) -> None:
     label_keys = sorted({k for c in report.children for k in c.labels})
-    columns = [*OBLIGATION_FIELDS, *(f"label_{k}" for k in label_keys)]
+    columns = [*ROW_FIELDS, *(f"label_{k}" for k in label_keys)]
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in report.rows():

@@ -3,20 +3,36 @@
 ``Obligation`` rows are plain frozen dataclasses (cheap to build in the engine's hot loop);
 ``Report`` bundles them with everything needed to reproduce the run: ``as_of``, the rule pack and
 its version, lacplan's version, the conventions and the calendar's data source.
+
+A report answers look-ups without scanning: ``report.obligations`` (a tuple, in report order),
+``report.child(child_id)``, ``report.obligation(key)`` and ``report.status_counts()`` are built
+once, on first use. ``repr()`` is one short line and, in a notebook, ``_repr_html_`` shows what
+needs attention first (at most :data:`HTML_MAX_ROWS` rows).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, get_args
 
 from lacplan.model import Finding, RecordError
 
-__all__ = ["OBLIGATION_FIELDS", "STATUS_ORDER", "ChildResult", "Obligation", "Report", "Status"]
+__all__ = [
+    "HTML_CHILD_MAX_ROWS",
+    "HTML_MAX_ROWS",
+    "OBLIGATION_FIELDS",
+    "ROW_FIELDS",
+    "STATUS_ORDER",
+    "ChildResult",
+    "Obligation",
+    "Report",
+    "Status",
+]
 
 #: Output columns of an obligation, in order (a contract: add, don't rename).
 OBLIGATION_FIELDS: tuple[str, ...] = (
@@ -57,9 +73,38 @@ Status = Literal[
 #: Statuses, most urgent first (the order reports and tables sort by).
 STATUS_ORDER: tuple[str, ...] = get_args(Status)
 
+#: Columns of :meth:`Report.rows`, CSV output and :meth:`Report.to_dataframe`, in order, before
+#: the ``label_<name>`` columns: an obligation's fields, then the run's ``as_of`` and
+#: ``rules_version`` (so that rows from several runs can be stacked and told apart).
+ROW_FIELDS: tuple[str, ...] = (*OBLIGATION_FIELDS, "as_of", "rules_version")
+
+#: Most rows a report's notebook view (``Report._repr_html_``) shows.
+HTML_MAX_ROWS: int = 200
+#: Most rows a child's notebook view (``ChildResult._repr_html_``) shows.
+HTML_CHILD_MAX_ROWS: int = 100
+
 
 def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
+
+
+def _count_statuses(obligations: Iterable[Obligation]) -> dict[str, int]:
+    """Counts by status in :data:`STATUS_ORDER` (only statuses present; any unknown one last)."""
+    counts = Counter(o.status for o in obligations)
+    ordered = {s: counts[s] for s in STATUS_ORDER if s in counts}
+    ordered.update(sorted((s, n) for s, n in counts.items() if s not in ordered))
+    return ordered
+
+
+def _plural(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _summary(counts: Mapping[str, int]) -> str:
+    """``" (2 overdue, 9 met_on_time)"``, or nothing when there are no obligations."""
+    if not counts:
+        return ""
+    return " (" + ", ".join(f"{n} {s}" for s, n in counts.items()) + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +183,41 @@ class ChildResult:
             "findings": [f.as_dict() for f in self.findings],
         }
 
+    def status_counts(self) -> dict[str, int]:
+        """How many of this child's obligations have each status, in :data:`STATUS_ORDER`
+        (only the statuses present)."""
+        return _count_statuses(self.obligations)
+
+    def __repr__(self) -> str:
+        counts = self.status_counts()
+        return (
+            f"<ChildResult {self.child_id!r}: "
+            f"{_plural(len(self.obligations), 'obligation', 'obligations')}{_summary(counts)}, "
+            f"{_plural(len(self.findings), 'finding', 'findings')}>"
+        )
+
+    def _repr_html_(self, max_rows: int | None = None) -> str:
+        """A notebook view: the child's counts, then its obligations most urgent first (at most
+        ``max_rows``, default :data:`HTML_CHILD_MAX_ROWS`)."""
+        from lacplan.outputs import _child_html
+
+        return _child_html(self, max_rows=HTML_CHILD_MAX_ROWS if max_rows is None else max_rows)
+
+
+class _Index:
+    """A report's look-ups, each built on first use (never compared, printed or pickled)."""
+
+    __slots__ = ("by_child", "by_key", "counts", "obligations")
+
+    def __init__(self) -> None:
+        self.obligations: tuple[Obligation, ...] | None = None
+        self.by_key: dict[str, Obligation] | None = None
+        self.by_child: dict[str, ChildResult] | None = None
+        self.counts: dict[str, int] | None = None
+
+    def __reduce__(self) -> tuple[type[_Index], tuple[()]]:
+        return (_Index, ())
+
 
 @dataclass(frozen=True, slots=True)
 class Report:
@@ -159,6 +239,14 @@ class Report:
     source_findings: tuple[Finding, ...] = ()
     """Findings about whole input files (a collection year assumed, dates of birth cut to the
     1st of the month); each child's own findings are in its result."""
+    _index: _Index | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _lookups(self) -> _Index:
+        index = self._index
+        if index is None:
+            index = _Index()
+            object.__setattr__(self, "_index", index)
+        return index
 
     def header(self) -> dict[str, Any]:
         """The provenance block written at the top of every output."""
@@ -184,26 +272,32 @@ class Report:
         return json.dumps(self.to_dict(), indent=indent)
 
     @property
-    def obligations(self) -> Iterator[Obligation]:
-        """Every obligation of every child, in report order."""
-        for child in self.children:
-            yield from child.obligations
+    def obligations(self) -> tuple[Obligation, ...]:
+        """Every obligation of every child, in report order (a tuple, built on first use)."""
+        index = self._lookups()
+        if index.obligations is None:
+            index.obligations = tuple(chain.from_iterable(c.obligations for c in self.children))
+        return index.obligations
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        """Flat rows (one per obligation) with the child's labels as ``label_<name>`` columns."""
+        """Flat rows (one per obligation): :data:`ROW_FIELDS` (the obligation's fields with ISO
+        dates, then the report's ``as_of`` and ``rules_version``), then the child's labels as
+        ``label_<name>`` columns."""
+        run = {"as_of": self.as_of.isoformat(), "rules_version": self.rules_version}
         for child in self.children:
             extra = {f"label_{k}": v for k, v in child.labels.items()}
             for o in child.obligations:
                 row = o.as_dict()
+                row.update(run)
                 row.update(extra)
                 yield row
 
     def to_dataframe(self) -> Any:
         """The obligations as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
 
-        One row per obligation, columns :data:`OBLIGATION_FIELDS` then ``label_<name>``;
-        ``anchor``, ``due`` and ``met_on`` are ``datetime64`` columns, ``status`` an ordered
-        categorical (most urgent first), ``days_late`` a nullable integer.
+        One row per obligation, columns :data:`ROW_FIELDS` then ``label_<name>``;
+        ``anchor``, ``due``, ``met_on`` and ``as_of`` are ``datetime64`` columns, ``status`` an
+        ordered categorical (most urgent first), ``days_late`` a nullable integer.
         """
         try:
             import pandas as pd
@@ -212,9 +306,9 @@ class Report:
                 "Report.to_dataframe needs pandas: pip install 'lacplan[pandas]'"
             ) from exc
         labels = sorted({k for c in self.children for k in c.labels})
-        columns = [*OBLIGATION_FIELDS, *(f"label_{k}" for k in labels)]
+        columns = [*ROW_FIELDS, *(f"label_{k}" for k in labels)]
         df = pd.DataFrame(list(self.rows()), columns=columns)
-        for col in ("anchor", "due", "met_on"):
+        for col in ("anchor", "due", "met_on", "as_of"):
             df[col] = pd.to_datetime(df[col], format="ISO8601")
         df["status"] = pd.Categorical(df["status"], categories=STATUS_ORDER, ordered=True)
         df["days_late"] = df["days_late"].astype("Int64")
@@ -222,12 +316,48 @@ class Report:
         return df
 
     def status_counts(self) -> dict[str, int]:
-        """How many obligations have each status."""
-        return dict(Counter(o.status for o in self.obligations))
+        """How many obligations have each status, in :data:`STATUS_ORDER` (only the statuses
+        present)."""
+        index = self._lookups()
+        if index.counts is None:
+            index.counts = _count_statuses(self.obligations)
+        return dict(index.counts)
 
     def obligation(self, key: str) -> Obligation:
         """The obligation with this key (``KeyError`` if none)."""
-        for o in self.obligations:
-            if o.key == key:
-                return o
-        raise KeyError(key)
+        index = self._lookups()
+        if index.by_key is None:
+            # Reversed, so that were a key ever repeated the first one would win.
+            index.by_key = {o.key: o for o in reversed(self.obligations)}
+        try:
+            return index.by_key[key]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def child(self, child_id: str) -> ChildResult:
+        """The result for the child with this id (the first, if the input repeated it);
+        ``KeyError`` with that id alone if there is none."""
+        index = self._lookups()
+        if index.by_child is None:
+            index.by_child = {c.child_id: c for c in reversed(self.children)}
+        try:
+            return index.by_child[child_id]
+        except KeyError:
+            raise KeyError(child_id) from None
+
+    def __repr__(self) -> str:
+        counts = self.status_counts()
+        n = sum(counts.values())
+        return (
+            f"<Report as_of={self.as_of.isoformat()} rules={self.rules} {self.rules_version}: "
+            f"{_plural(len(self.children), 'child', 'children')}, "
+            f"{_plural(len(self.errors), 'error', 'errors')}, "
+            f"{_plural(n, 'obligation', 'obligations')}{_summary(counts)}>"
+        )
+
+    def _repr_html_(self, max_rows: int | None = None) -> str:
+        """A notebook view: provenance and counts, then what needs attention most (overdue,
+        missed, met late, pending...; at most ``max_rows``, default :data:`HTML_MAX_ROWS`)."""
+        from lacplan.outputs import _report_html
+
+        return _report_html(self, max_rows=HTML_MAX_ROWS if max_rows is None else max_rows)
