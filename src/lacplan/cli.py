@@ -277,7 +277,7 @@ def _evaluate_to_output(
     conventions = Conventions(month_arithmetic=args.months)
     pack = get_pack(args.rules, args.overlay)
     rejected = 0
-    with _output(args.output) as out:
+    with _output(None if args.command == "plot" else args.output) as out:
         if getattr(args, "format", None) == "jsonl":
             cal = england_and_wales()
 
@@ -298,11 +298,16 @@ def _evaluate_to_output(
                 write_jsonl_child(child, out)
             write_jsonl_trailer(batch, out)
             return 1 if rejected else 0
+        cases: list[Case] = []
+        if args.command == "plot":  # the chart draws the case itself, not only its results
+            kept = list(items)
+            cases = [c for c in kept if isinstance(c, Case)]
+            items = iter(kept)
         report = evaluate(
             _Rebatched(batch, items), as_of=args.as_of, rules=pack, conventions=conventions
         )
         if args.command in AUDIT_COMMANDS or args.format is None:
-            run_audit(report, args, out)
+            run_audit(report, args, out, cases)
             _report_rejections(report)
             return 1 if report.errors else 0
         if args.format == "json":

@@ -27,12 +27,13 @@ from lacplan.measures import (
     summary_rows,
     upcoming_rows,
 )
-from lacplan.report import Report
+from lacplan.model import Case
+from lacplan.report import ChildResult, Report
 from lacplan.rules import get_pack
 
 __all__ = ["AUDIT_COMMANDS", "add_audit_commands", "run_audit"]
 
-AUDIT_COMMANDS = ("summary", "upcoming", "explain")
+AUDIT_COMMANDS = ("summary", "upcoming", "explain", "plot")
 _ROW_FORMATS = ("table", "csv", "json")
 
 _EXIT = (
@@ -75,6 +76,11 @@ def add_audit_commands(
     )
     sm.add_argument("--format", default="table", choices=_ROW_FORMATS)
     sm.add_argument("-o", "--output", help="write here instead of standard output")
+    sm.add_argument(
+        "--chart",
+        metavar="FILE",
+        help="also draw the on-time rates and days late per rule (.png or .svg; the plot extra)",
+    )
 
     up = sub.add_parser(
         "upcoming",
@@ -90,6 +96,20 @@ def add_audit_commands(
     up.add_argument("--by", metavar="label:KEY", help="a worklist per label (team, IRO)")
     up.add_argument("--format", default="table", choices=_ROW_FORMATS)
     up.add_argument("-o", "--output", help="write here instead of standard output")
+
+    pl = sub.add_parser(
+        "plot",
+        help="draw one child's timeline (.png or .svg; needs the plot extra)",
+        formatter_class=fmt,
+        description="Periods of care, placements, recorded events and every duty's due date "
+        "coloured by status, with the as-of date and the 18th birthday (--child may be left "
+        "out when the input holds one child).",
+        epilog="example:\n  lacplan plot docs/examples/case.json --as-of 2021-03-01 -o child.png"
+        "\n\n" + _EXIT,
+    )
+    add_input_options(pl)
+    pl.add_argument("--child", metavar="ID", help="the child's id")
+    pl.add_argument("-o", "--output", required=True, help="the image file (.png or .svg)")
 
     ex = sub.add_parser(
         "explain",
@@ -171,6 +191,15 @@ def _summary(report: Report, args: argparse.Namespace, out: TextIO) -> int:
             "the other columns are counted beside it.\n\n"
         )
     _write_rows(rows, cols, args.format, out)
+    if args.chart and not args.per_child:
+        from lacplan.charts import summary_chart
+
+        path = _image_path(args.chart)
+        title = (
+            f"On-time rates per rule, obligations due {period[0].isoformat()} to "
+            f"{period[1].isoformat()} (as at {report.as_of.isoformat()})"
+        )
+        _save(summary_chart(rows, report.obligations, title=title), path)
     return 0
 
 
@@ -187,17 +216,43 @@ def _upcoming(report: Report, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _explain(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+def _one_child(report: Report, child_id: str | None) -> ChildResult:
     children = report.children
-    if args.child is None:
+    if child_id is None:
         if len(children) != 1:
             raise UsageError(f"the input holds {len(children)} children; say which with --child ID")
-        child = children[0]
-    else:
-        found = [c for c in children if c.child_id == args.child]
-        if not found:
-            raise UsageError("no child with that id in the input (check --child)")
-        child = found[0]
+        return children[0]
+    found = [c for c in children if c.child_id == child_id]
+    if not found:
+        raise UsageError("no child with that id in the input (check --child)")
+    return found[0]
+
+
+def _image_path(path: str) -> str:
+    if not path.lower().endswith((".png", ".svg")):
+        raise UsageError(f"the image file must end .png or .svg, got {path!r}")
+    return path
+
+
+def _save(fig: Any, path: str) -> None:
+    try:
+        fig.savefig(path, dpi=110)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _plot(report: Report, args: argparse.Namespace, cases: Sequence[Case]) -> int:
+    from lacplan.charts import child_timeline
+
+    path = _image_path(args.output)
+    child = _one_child(report, args.child)
+    case = next(c for c in cases if c.child_id == child.child_id)
+    _save(child_timeline(case, child, as_of=report.as_of), path)
+    return 0
+
+
+def _explain(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+    child = _one_child(report, args.child)
     obs = [
         o
         for o in child.obligations
@@ -244,9 +299,14 @@ def _overview(report: Report, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def run_audit(report: Report, args: argparse.Namespace, out: TextIO) -> int:
-    """Write the view ``args.command`` asks for; returns 0 (the caller adds rejections)."""
+def run_audit(
+    report: Report, args: argparse.Namespace, out: TextIO, cases: Sequence[Case] = ()
+) -> int:
+    """Write the view ``args.command`` asks for; returns 0 (the caller adds rejections).
+    ``cases`` are the evaluated cases (``plot`` draws from them)."""
     if args.command == "demo":
         return _overview(report, args, out)
+    if args.command == "plot":
+        return _plot(report, args, cases)
     run = {"summary": _summary, "upcoming": _upcoming, "explain": _explain}[args.command]
     return run(report, args, out)
