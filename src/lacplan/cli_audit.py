@@ -280,7 +280,14 @@ def _overview(report: Report, args: argparse.Namespace, out: TextIO) -> int:
     _summary(
         report,
         argparse.Namespace(
-            **{**vars(args), "period": None, "by": [], "per_child": False, "format": "table"}
+            **{
+                **vars(args),
+                "period": None,
+                "by": [],
+                "per_child": False,
+                "format": "table",
+                "chart": None,
+            }
         ),
         out,
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from lacplan._version import __version__
 from lacplan.adapters.sources import Batch
@@ -15,24 +16,139 @@ from lacplan.report import ChildResult, Report
 from lacplan.rules import Conventions, RulePack, get_pack
 from lacplan.rules.engine import evaluate_case
 
+if TYPE_CHECKING:
+    import numpy as np
+
 __all__ = ["evaluate", "iter_evaluate"]
+
+_AS_OF = (
+    "as_of must be a datetime.date (not a datetime or a string); a midnight, timezone-naive "
+    "pandas.Timestamp or a day-precision numpy.datetime64 is converted"
+)
+_HOW_TO_READ = (
+    "read a file with lacplan.load_cases(path) (or lacplan.read_inputs), or validate one "
+    "record (a dict) with lacplan.parse_case(record)"
+)
+
+
+def _as_date(as_of: object) -> date:
+    """``as_of`` as a ``date``: a ``date`` itself, a midnight timezone-naive
+    ``pandas.Timestamp`` or a ``numpy.datetime64`` whose value is a whole day (checked by type
+    name, so neither library is imported unless one of its values is passed)."""
+    kind = type(as_of)
+    if kind is date:
+        return as_of  # type: ignore[return-value]
+    module = kind.__module__.split(".")[0]
+    if module == "pandas" and kind.__name__ == "Timestamp":
+        ts: datetime = as_of  # type: ignore[assignment]
+        if ts.tzinfo is not None:
+            raise UsageError(f"{_AS_OF}; got a timezone-aware pandas.Timestamp")
+        nanosecond: int = getattr(ts, "nanosecond", 0)
+        if ts.time() != datetime.min.time() or nanosecond:
+            raise UsageError(f"{_AS_OF}; got a pandas.Timestamp with a time of day")
+        return date(ts.year, ts.month, ts.day)
+    if module == "numpy" and kind.__name__ == "datetime64":
+        return _numpy_day(as_of)
+    if isinstance(as_of, date) and not isinstance(as_of, datetime):
+        return as_of  # a subclass of date
+    raise UsageError(_AS_OF)
+
+
+def _numpy_day(value: object) -> date:
+    import numpy as np
+
+    dt: np.datetime64 = value  # type: ignore[assignment]
+    unit, _ = np.datetime_data(dt.dtype)
+    if np.isnat(dt) or unit in ("Y", "M", "W", "generic"):
+        raise UsageError(f"{_AS_OF}; got a numpy.datetime64 that is not a day")
+    day = dt.astype("datetime64[D]")
+    if day != dt:
+        raise UsageError(f"{_AS_OF}; got a numpy.datetime64 with a time of day")
+    out = day.astype(object)
+    if not isinstance(out, date):  # outside the years datetime.date can hold
+        raise UsageError(f"{_AS_OF}; got a numpy.datetime64 outside years 1..9999")
+    return out
+
+
+def _case_items(cases: object) -> Iterable[Case | RecordError]:
+    """``cases`` as an iterable of items, refusing what is plainly not cases (a dict, a path,
+    text or bytes) before anything is evaluated."""
+    if isinstance(cases, Case | RecordError):
+        return [cases]
+    what = None
+    if isinstance(cases, Mapping):
+        what = "a dict (one record, not yet validated)"
+    elif isinstance(cases, os.PathLike):
+        what = "a path"
+    elif isinstance(cases, str):
+        what = "a str"
+    elif isinstance(cases, bytes | bytearray | memoryview):
+        what = "bytes"
+    elif not isinstance(cases, Iterable):
+        what = f"a value of type {type(cases).__name__}"
+    if what is not None:
+        raise UsageError(
+            f"cases must be a lacplan.Case, a RecordError or an iterable of them, not {what}: "
+            + _HOW_TO_READ
+        )
+    return cases  # type: ignore[return-value]
+
+
+def _checked(items: Iterable[object]) -> Iterator[Case | RecordError]:
+    for position, item in enumerate(items):
+        if not isinstance(item, Case | RecordError):
+            raise UsageError(
+                f"cases item {position} (counting from 0) is of type {type(item).__name__}, "
+                f"not a lacplan.Case or RecordError: {_HOW_TO_READ}"
+            )
+        yield item
 
 
 def iter_evaluate(
-    cases: Iterable[Case | RecordError],
+    cases: Case | RecordError | Iterable[Case | RecordError],
+    *,
+    as_of: date | np.datetime64,
+    rules: str | RulePack | None = None,
+    conventions: Conventions | None = None,
+    calendar: WorkingDayCalendar | None = None,
+    overlays: Iterable[str | os.PathLike[str] | RulePack] = (),
+    on_error: Callable[[RecordError], None] | None = None,
+    pack: RulePack | None = None,
+) -> Iterator[ChildResult]:
+    """Stream :class:`ChildResult` objects one case at a time (for JSON Lines and big batches).
+
+    Takes :func:`evaluate`'s arguments with its defaults (``rules="england"``, default
+    conventions, the England and Wales calendar); ``pack`` is an older spelling of ``rules``
+    for a ``RulePack`` (give one or the other). Rejected records (``RecordError``) are passed
+    to ``on_error`` and yield nothing. Arguments are checked when it is called; each item as it
+    is reached (a ``UsageError`` naming its position).
+    """
+    day = _as_date(as_of)
+    if pack is not None and rules is not None:
+        raise UsageError("give iter_evaluate rules= or pack=, not both")
+    items = _case_items(cases)
+    chosen = get_pack(pack if pack is not None else "england" if rules is None else rules, overlays)
+    return _stream(
+        items,
+        as_of=day,
+        pack=chosen,
+        conventions=conventions or Conventions(),
+        calendar=calendar or england_and_wales(),
+        on_error=on_error,
+    )
+
+
+def _stream(
+    items: Iterable[Case | RecordError],
     *,
     as_of: date,
     pack: RulePack,
     conventions: Conventions,
     calendar: WorkingDayCalendar,
-    on_error: Callable[[RecordError], None] | None = None,
-) -> Iterable[ChildResult]:
-    """Stream :class:`ChildResult` objects one case at a time (for JSON Lines and big batches).
-
-    Rejected records (``RecordError``) are passed to ``on_error`` and yield nothing.
-    """
+    on_error: Callable[[RecordError], None] | None,
+) -> Iterator[ChildResult]:
     calendars = pack.calendars(calendar)
-    for item in cases:
+    for item in _checked(items):
         if isinstance(item, RecordError):
             if on_error is not None:
                 on_error(item)
@@ -49,7 +165,7 @@ def iter_evaluate(
 
 def evaluate(
     cases: Case | RecordError | Iterable[Case | RecordError],
-    as_of: date,
+    as_of: date | np.datetime64,
     rules: str | RulePack = "england",
     conventions: Conventions | None = None,
     *,
@@ -61,7 +177,11 @@ def evaluate(
     ``cases`` is one :class:`~lacplan.model.Case`, or any iterable of cases and the
     ``RecordError`` entries a loader yields (those go to ``Report.errors``); an adapter's
     :class:`~lacplan.adapters.Batch` also brings its row accounting and file findings
-    (``Report.accounting``, ``Report.source_findings``). ``rules`` names a
+    (``Report.accounting``, ``Report.source_findings``). A dict, a path, text or bytes, or an
+    iterable yielding anything else, is a ``UsageError`` (read files with
+    :func:`~lacplan.load_cases`, validate a dict with :func:`~lacplan.parse_case`).
+    ``as_of`` is a ``date`` (a midnight, timezone-naive ``pandas.Timestamp`` or a day-precision
+    ``numpy.datetime64`` is converted). ``rules`` names a
     pack (``"england"``, ``"england+ifa"``) or is one; ``overlays`` stacks more on it (rule file
     paths, built-in overlay names or ``RulePack`` overlays): their obligations come beside the
     statutory ones, with their own ``source``. Pure and deterministic: nothing reads the clock;
@@ -78,18 +198,14 @@ def evaluate(
     >>> ob.due, ob.status
     (datetime.date(2021, 1, 20), 'met_on_time')
     """
-    if not isinstance(as_of, date) or isinstance(as_of, datetime):
-        raise UsageError("as_of must be a datetime.date (not a datetime or a string)")
+    day = _as_date(as_of)
+    items = _case_items(cases)
     pack = get_pack(rules, overlays)
     conv = conventions or Conventions()
     cal = calendar or england_and_wales()
-    items: Iterable[Case | RecordError]
-    items = [cases] if isinstance(cases, Case | RecordError) else cases
     errors: list[RecordError] = []
     children = tuple(
-        iter_evaluate(
-            items, as_of=as_of, pack=pack, conventions=conv, calendar=cal, on_error=errors.append
-        )
+        _stream(items, as_of=day, pack=pack, conventions=conv, calendar=cal, on_error=errors.append)
     )
     batch = cases if isinstance(cases, Batch) else None
     return Report(
@@ -97,7 +213,7 @@ def evaluate(
         source_findings=tuple(Finding(f.code, f.field, f.message) for f in batch.findings)
         if batch is not None
         else (),
-        as_of=as_of,
+        as_of=day,
         rules=pack.name,
         rules_version=pack.version,
         lacplan_version=__version__,

@@ -183,3 +183,227 @@ def write_error_line(error: RecordError, out: TextIO) -> None:
 def count_of(n: int, singular: str, plural: str) -> str:
     """``"1 child"``, ``"3 children"``."""
     return f"{n} {singular if n == 1 else plural}"
+
+
+# --- Notebook views (``Report._repr_html_``, ``ChildResult._repr_html_``) ---------------------
+
+#: Badge colours by status (white text on each).
+_STATUS_COLOURS = {
+    "overdue": "#b71c1c",
+    "missed": "#6a1b9a",
+    "met_late": "#e65100",
+    "pending": "#1565c0",
+    "met_on_time": "#2e7d32",
+    "exempt": "#00695c",
+    "not_required": "#757575",
+    "not_evaluated": "#5d4037",
+}
+_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
+_NO_DUE = date.max.toordinal() + 1
+#: Errors and findings the notebook view lists (the rest are only counted).
+_HTML_LISTED = 3
+_HTML_COLUMNS = ("period", "rule", "placement", "due", "met on", "status", "days late", "reason")
+
+
+def _urgency(o: Obligation) -> int:
+    """Order within a status: most days late first (overdue, met late), the oldest due date
+    first (missed), the soonest first (pending, undated last); otherwise report order."""
+    if o.status in ("overdue", "met_late"):
+        return -(o.days_late or 0)
+    if o.status in ("missed", "pending"):
+        return _NO_DUE if o.due is None else o.due.toordinal()
+    return 0
+
+
+def _attention(
+    obligations: Sequence[Obligation], counts: Mapping[str, int], limit: int
+) -> list[Obligation]:
+    """The ``limit`` obligations most in need of attention, most urgent first: by status in
+    :data:`STATUS_ORDER` (``counts`` is in that order), then by :func:`_urgency`, then report
+    order.
+
+    One pass and memory bounded by ``limit``: the statuses that fit whole are kept whole; of
+    the one status cut short, a heap keeps the best (nothing else is sorted).
+    """
+    quota: dict[str, int] = {}
+    room = limit
+    for status, n in counts.items():
+        if room <= 0:
+            break
+        quota[status] = min(n, room)
+        room -= quota[status]
+    if not quota:
+        return []
+    last = next(reversed(quota))
+    partial = last if quota[last] < counts[last] else None
+    size = quota[last]
+    kept: list[tuple[int, int, int]] = []  # (rank, urgency, position)
+    heap: list[tuple[int, int]] = []  # (-urgency, -position): its top is the worst kept
+    for pos, o in enumerate(obligations):
+        status = o.status
+        if status not in quota:
+            continue
+        if status != partial:
+            kept.append((_RANK.get(status, len(_RANK)), _urgency(o), pos))
+            continue
+        item = (-_urgency(o), -pos)
+        if len(heap) < size:
+            heapq.heappush(heap, item)
+        elif item > heap[0]:
+            heapq.heapreplace(heap, item)
+    if partial is not None:
+        rank = _RANK.get(partial, len(_RANK))
+        kept.extend((rank, -u, -p) for u, p in heap)
+    kept.sort()
+    return [obligations[pos] for _, _, pos in kept]
+
+
+def _badge(text: str, status: str) -> str:
+    colour = _STATUS_COLOURS.get(status, "#757575")
+    return (
+        f'<span style="background:{colour};color:#fff;border-radius:3px;padding:0 4px;'
+        f'white-space:nowrap">{escape(text)}</span>'
+    )
+
+
+def _badges(counts: Mapping[str, int]) -> str:
+    if not counts:
+        return ""
+    return (
+        '<div style="margin:3px 0">'
+        + " ".join(_badge(f"{n} {s}", s) for s, n in counts.items())
+        + "</div>"
+    )
+
+
+def _cell(value: object, title: str | None = None) -> str:
+    text = "" if value is None else escape(str(value))
+    if title:
+        return f'<td title="{escape(title)}">{text}</td>'
+    return f"<td>{text}</td>"
+
+
+def _html_row(o: Obligation, with_child: bool) -> str:
+    cells = [
+        _cell(o.child_id) if with_child else "",
+        _cell(o.period_id),
+        _cell(o.rule, o.title),
+        _cell(o.placement_id),
+        _cell(o.due.isoformat() if o.due else "-"),
+        _cell(o.met_on.isoformat() if o.met_on else None),
+        f"<td>{_badge(o.status, o.status)}</td>",
+        _cell(o.days_late),
+        _cell(o.reason),
+    ]
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _html_table(
+    obligations: Sequence[Obligation],
+    counts: Mapping[str, int],
+    max_rows: int,
+    *,
+    with_child: bool,
+    elsewhere: str,
+) -> list[str]:
+    total = sum(counts.values())
+    if not total:
+        return ["<p>No obligations.</p>"]
+    shown = _attention(obligations, counts, max(max_rows, 0))
+    columns = ("child", *_HTML_COLUMNS) if with_child else _HTML_COLUMNS
+    parts = []
+    if shown:
+        parts += [
+            '<table style="border-collapse:collapse;font-size:12px">',
+            "<thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr></thead>",
+            "<tbody>",
+            *(_html_row(o, with_child) for o in shown),
+            "</tbody></table>",
+        ]
+    if total > len(shown):
+        parts.append(
+            f'<p style="color:#666">{total - len(shown)} more obligations not shown; '
+            f"use {escape(elsewhere)}</p>"
+        )
+    return parts
+
+
+def _html_notes(
+    errors: Sequence[RecordError], findings: Sequence[tuple[str, Finding]], n_findings: int
+) -> str:
+    """The first few rejected records (by file, line, child id and code) and findings, out of
+    ``len(errors)`` and ``n_findings``."""
+    lines = []
+    for e in errors[:_HTML_LISTED]:
+        who = f" (child {e.child_id})" if e.child_id else ""
+        codes = ", ".join(dict.fromkeys(p.code for p in e.problems))
+        lines.append(f"rejected {e.file}:{e.line}{who}: {codes}")
+    if len(errors) > _HTML_LISTED:
+        lines.append(f"... and {len(errors) - _HTML_LISTED} more rejected")
+    for where, f in findings[:_HTML_LISTED]:
+        lines.append(f"finding {where}{f.code}: {f.message}")
+    listed = min(len(findings), _HTML_LISTED)
+    if n_findings > listed:
+        lines.append(f"... and {n_findings - listed} more findings")
+    if not lines:
+        return ""
+    body = "<br>".join(escape(line) for line in lines)
+    return f'<div style="color:#666;font-size:12px">{body}</div>'
+
+
+_HTML_OPEN = '<div style="font-family:sans-serif;font-size:13px;line-height:1.4">'
+
+
+def _report_html(report: Report, *, max_rows: int) -> str:
+    """``Report._repr_html_``: provenance and counts, then at most ``max_rows`` obligations,
+    most urgent first."""
+    counts = report.status_counts()
+    findings: list[tuple[str, Finding]] = [("", f) for f in report.source_findings[:_HTML_LISTED]]
+    n_findings = len(report.source_findings)
+    for child in report.children:
+        n_findings += len(child.findings)
+        if child.findings and len(findings) < _HTML_LISTED:
+            findings += [(f"(child {child.child_id}) ", f) for f in child.findings[:_HTML_LISTED]]
+    head = " &middot; ".join(
+        [
+            "<b>lacplan report</b>",
+            f"as of {escape(report.as_of.isoformat())}",
+            f"rules {escape(report.rules)} {escape(report.rules_version)}",
+            escape(count_of(len(report.children), "child", "children")),
+            escape(count_of(sum(counts.values()), "obligation", "obligations")),
+            escape(count_of(len(report.errors), "record rejected", "records rejected")),
+            escape(count_of(n_findings, "finding", "findings")),
+        ]
+    )
+    parts = [_HTML_OPEN, f"<div>{head}</div>", _badges(counts)]
+    parts += _html_table(
+        report.obligations,
+        counts,
+        max_rows,
+        with_child=True,
+        elsewhere="report.to_dataframe() or report.rows()",
+    )
+    parts += [_html_notes(report.errors, findings, n_findings), "</div>"]
+    return "\n".join(p for p in parts if p)
+
+
+def _child_html(child: ChildResult, *, max_rows: int) -> str:
+    """``ChildResult._repr_html_``: the child's counts, then at most ``max_rows`` obligations,
+    most urgent first."""
+    counts = child.status_counts()
+    labels = ", ".join(f"{k}={v}" for k, v in child.labels.items())
+    head = " &middot; ".join(
+        [
+            f"<b>child {escape(child.child_id)}</b>",
+            *([escape(labels)] if labels else []),
+            escape(count_of(len(child.obligations), "obligation", "obligations")),
+            escape(count_of(len(child.findings), "finding", "findings")),
+        ]
+    )
+    parts = [_HTML_OPEN, f"<div>{head}</div>", _badges(counts)]
+    parts += _html_table(
+        child.obligations, counts, max_rows, with_child=False, elsewhere="child.obligations"
+    )
+    listed = [("", f) for f in child.findings[:_HTML_LISTED]]
+    parts += [_html_notes((), listed, len(child.findings)), "</div>"]
+    return "\n".join(p for p in parts if p)

@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import chain
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any, Literal, get_args
 
 from lacplan.model import Finding, RecordError

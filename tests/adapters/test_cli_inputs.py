@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lacplan.cli import main
-from lacplan.report import OBLIGATION_FIELDS
+from lacplan.report import ROW_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "ssda903"
@@ -366,7 +366,7 @@ def test_csv_format_on_the_docs_example(capsys: pytest.CaptureFixture[str]) -> N
     code, out, _ = run(capsys, *example("--input-format", "ssda903", "--format", "csv"))
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows and list(rows[0]) == list(OBLIGATION_FIELDS)
+    assert rows and list(rows[0]) == list(ROW_FIELDS)
     assert {r["child_id"] for r in rows} == set(CHILDREN)
     code, out, _ = run(capsys, *example("--input-format", "ssda903", "--format", "json"))
     doc = json.loads(out)

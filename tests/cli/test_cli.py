@@ -11,7 +11,7 @@ import pytest
 
 from lacplan.cli import main
 from lacplan.model import case_json_schema
-from lacplan.report import OBLIGATION_FIELDS
+from lacplan.report import OBLIGATION_FIELDS, ROW_FIELDS
 
 EXAMPLE = "docs/examples/case.json"
 
@@ -116,7 +116,7 @@ def test_csv_has_one_row_per_obligation_with_labels(
     )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out_file.read_text(encoding="utf-8"))))
-    assert list(rows[0]) == [*OBLIGATION_FIELDS, "label_team"]
+    assert list(rows[0]) == [*ROW_FIELDS, "label_team"]
     review = next(r for r in rows if r["rule"] == "review-first")
     # 20 WD from Fri 18 Dec 2020 skip 25 Dec, 28 Dec (Boxing Day substitute), 1 Jan: 20 Jan 2021.
     assert (review["due"], review["status"], review["label_team"]) == (
