@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -315,6 +315,40 @@ class Report:
         df["sequence"] = df["sequence"].astype("int64")
         return df
 
+    def summary(
+        self,
+        *,
+        period: tuple[date, date] | None = None,
+        by: str | Sequence[str] = "rule",
+        rule_order: Sequence[str] | None = None,
+    ) -> Any:
+        """On-time rates per rule as a ``pandas.DataFrame`` (the rows of
+        :func:`lacplan.measures.summary_rows`: group columns, then ``SUMMARY_COLUMNS``), for
+        obligations due in ``period`` (default: the council year containing ``as_of``)."""
+        from lacplan.measures import SUMMARY_COLUMNS, summary_rows
+
+        rows = summary_rows(
+            self.children, as_of=self.as_of, period=period, by=by, rule_order=rule_order
+        )
+        keys = [by] if isinstance(by, str) else list(by)
+        groups = ["month" if k == "month" else f"label_{k[6:]}" for k in keys if k != "rule"]
+        df = _pandas("Report.summary").DataFrame(rows, columns=[*groups, *SUMMARY_COLUMNS])
+        df["rate"] = df["rate"].astype("Float64")
+        return df
+
+    def upcoming(self, days: int = 14, *, by: str | None = None) -> Any:
+        """The worklist as a ``pandas.DataFrame``: overdue, or due within ``days`` days of
+        ``as_of``, most urgent first (:func:`lacplan.measures.upcoming_rows`)."""
+        from lacplan.measures import UPCOMING_COLUMNS, upcoming_rows
+
+        pd = _pandas("Report.upcoming")
+        rows = upcoming_rows(self.children, as_of=self.as_of, days=days, by=by)
+        label = [f"label_{by[6:]}"] if by else []
+        df = pd.DataFrame(rows, columns=[*label, *UPCOMING_COLUMNS])
+        df["due"] = pd.to_datetime(df["due"])
+        df["days_overdue"] = df["days_overdue"].astype("Int64")
+        return df
+
     def status_counts(self) -> dict[str, int]:
         """How many obligations have each status, in :data:`STATUS_ORDER` (only the statuses
         present)."""
@@ -361,3 +395,11 @@ class Report:
         from lacplan.outputs import _report_html
 
         return _report_html(self, max_rows=HTML_MAX_ROWS if max_rows is None else max_rows)
+
+
+def _pandas(what: str) -> Any:
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(f"{what} needs pandas: pip install 'lacplan[pandas]'") from exc
+    return pd

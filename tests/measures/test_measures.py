@@ -244,3 +244,22 @@ def test_cli_summary_upcoming_explain(capsys: pytest.CaptureFixture[str]) -> Non
     rf = {r["rule"]: r for r in json.loads(capsys.readouterr().out)}["review-first"]
     # docs/ssda903.md: A001 on time, B002 late and overdue, D004 on time; C003 before the data.
     assert (rf["on_time"], rf["met_late"], rf["overdue"], rf["denominator"]) == (2, 1, 1, 4)
+
+
+def test_report_summary_and_upcoming_dataframes() -> None:
+    """The DataFrame wrappers keep the plain rows' columns and give typed columns."""
+    pytest.importorskip("pandas")
+    from lacplan import evaluate, load_cases
+
+    report = evaluate(load_cases("src/lacplan/data/demo_cases.jsonl"), as_of=date(2024, 6, 3))
+    df = report.summary(by="label:team")
+    assert list(df.columns) == ["label_team", *SUMMARY_COLUMNS]
+    assert str(df["rate"].dtype) == "Float64"
+    plain = summary_rows(report.children, as_of=report.as_of, by="label:team")
+    assert len(df) == len(plain) and int(df["denominator"].sum()) == sum(
+        r["denominator"] for r in plain
+    )
+    up = report.upcoming(14)
+    assert list(up.columns)[:3] == ["child_id", "source", "rule"]
+    assert str(up["days_overdue"].dtype) == "Int64" and up["due"].dtype.kind == "M"
+    assert len(up) == len(upcoming_rows(report.children, as_of=report.as_of, days=14))
