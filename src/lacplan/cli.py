@@ -154,6 +154,12 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--explain", action="store_true", help="table format: print each explanation"
         )
+        sp.add_argument(
+            "--columns",
+            metavar="A,B,...",
+            help="csv format: the columns to write, in order (e.g. key,rule,due,status; "
+            "default all)",
+        )
 
     ev = sub.add_parser(
         "evaluate", help="evaluate case files (JSON, JSON Lines) or SSDA903 return files"
@@ -313,7 +319,8 @@ def _evaluate_to_output(
         if args.format == "json":
             write_json(report, out)
         elif args.format == "csv":
-            write_csv(report, out)
+            chosen = [c.strip() for c in args.columns.split(",")] if args.columns else None
+            write_csv(report, out, chosen)
         else:
             write_table(report, out, explain=args.explain)
         if args.format == "csv":

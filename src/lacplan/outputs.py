@@ -28,12 +28,14 @@ from typing import TextIO
 
 from lacplan.adapters.sources import Batch
 from lacplan.calendar import fmt_date
+from lacplan.errors import UsageError
 from lacplan.model import Finding, RecordError
 from lacplan.report import ROW_FIELDS, STATUS_ORDER, ChildResult, Obligation, Report
 
 __all__ = [
     "FORMATS",
     "count_of",
+    "csv_columns",
     "write_csv",
     "write_error_line",
     "write_json",
@@ -72,9 +74,25 @@ def write_jsonl_trailer(batch: Batch, out: TextIO) -> None:
         out.write("\n")
 
 
-def write_csv(report: Report, out: TextIO) -> None:
+def csv_columns(report: Report, chosen: Sequence[str] | None = None) -> list[str]:
+    """The CSV columns: :data:`ROW_FIELDS` and a ``label_<name>`` per label key, or ``chosen``
+    (checked against those, in the order given)."""
     label_keys = sorted({k for c in report.children for k in c.labels})
-    columns = [*ROW_FIELDS, *(f"label_{k}" for k in label_keys)]
+    available = [*ROW_FIELDS, *(f"label_{k}" for k in label_keys)]
+    if not chosen:
+        return available
+    unknown = [c for c in chosen if c not in available and not c.startswith("label_")]
+    if unknown:
+        raise UsageError(
+            f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(ROW_FIELDS)} "
+            "and label_<name>"
+        )
+    return list(dict.fromkeys(chosen))
+
+
+def write_csv(report: Report, out: TextIO, columns: Sequence[str] | None = None) -> None:
+    """One row per obligation; ``columns`` chooses and orders the columns (default: all)."""
+    columns = csv_columns(report, columns)
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in report.rows():

@@ -240,3 +240,36 @@ def test_progress_counts_records_on_stderr(
     assert code == 1
     assert len(out.splitlines()) == 502
     assert "502 records read, 1 rejected" in err
+
+
+def test_csv_columns_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """--columns chooses and orders the CSV columns; an unknown one is a usage error."""
+    code, out, _ = _run(
+        capsys,
+        "evaluate",
+        EXAMPLE,
+        "--as-of",
+        "2021-03-01",
+        "--format",
+        "csv",
+        "--columns",
+        "key,rule,due,status,as_of",
+    )
+    assert code == 0
+    header, first = out.splitlines()[:2]
+    assert header == "key,rule,due,status,as_of" and first.endswith(",2021-03-01")
+    with pytest.raises(SystemExit) as exc:
+        main(
+            [
+                "evaluate",
+                EXAMPLE,
+                "--as-of",
+                "2021-03-01",
+                "--format",
+                "csv",
+                "--columns",
+                "key,nope",
+            ]
+        )
+    assert exc.value.code == 2
+    assert "unknown column(s) nope" in capsys.readouterr().err
