@@ -158,6 +158,8 @@ def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
         f"as at {fmt_date(report.as_of)} | calendar {report.calendar.get('name')} "
         f"(holidays {report.calendar.get('provider_version')})\n"
     )
+    legend = ", ".join(f"{word} = {code}" for code, word in _STATUS_MARK.items() if word != code)
+    out.write(f"status words: {legend}; the late column counts days after the due date\n")
     for child in report.children:
         labels = ", ".join(f"{k}={v}" for k, v in child.labels.items())
         out.write(f"\nChild {child.child_id}" + (f" ({labels})" if labels else "") + "\n")

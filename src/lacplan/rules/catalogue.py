@@ -363,6 +363,10 @@ def render_catalogue(pack: RulePack, fmt: str = "markdown", *, on: date | None =
         for row in (head, *rows):
             cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
             lines.append("  " + "  ".join([*cells, row[-1]]).rstrip())
+        lines.append(
+            "status: how far the citation is verified: P primary text read, S secondary "
+            "sources only, UNVERIFIED not confirmed (treat as a hypothesis)."
+        )
         return "\n".join(lines) + "\n"
     out = [
         "# Rule catalogue",
