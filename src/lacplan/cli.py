@@ -305,7 +305,7 @@ def _evaluate_to_output(
             write_jsonl_trailer(batch, out)
             return 1 if rejected else 0
         cases: list[Case] = []
-        if args.command == "plot":  # the chart draws the case itself, not only its results
+        if args.command == "plot" or getattr(args, "dfe", False):  # these read the cases too
             kept = list(items)
             cases = [c for c in kept if isinstance(c, Case)]
             items = iter(kept)

@@ -70,6 +70,12 @@ def add_audit_commands(
         help="group by month of the due date or by a label (team, IRO); repeatable",
     )
     sm.add_argument(
+        "--dfe",
+        action="store_true",
+        help="instead: the DfE's indicators for children looked after 12 months at the "
+        "period's 31 March (health assessment, dental check, SDQ), beside lacplan's rates",
+    )
+    sm.add_argument(
         "--per-child",
         action="store_true",
         help="instead: per child, whether all reviews due in the period were on time",
@@ -166,8 +172,25 @@ def _group_columns(rows: list[dict[str, Any]], known: Sequence[str]) -> list[str
     return [c for c in (rows[0] if rows else {}) if c not in known]
 
 
-def _summary(report: Report, args: argparse.Namespace, out: TextIO) -> int:
+def _summary(
+    report: Report, args: argparse.Namespace, out: TextIO, cases: Sequence[Case] = ()
+) -> int:
     period = parse_period(args.period) if args.period else council_year(report.as_of)
+    if getattr(args, "dfe", False):
+        from lacplan.indicators import INDICATOR_COLUMNS, dfe_indicators
+
+        # Without --period, the last complete year: the latest 31 March on or before as_of.
+        last_march = date(council_year(report.as_of)[0].year, 3, 31)
+        year_end = period[1] if args.period else last_march
+        rows = dfe_indicators(cases, year_end=year_end, as_of=report.as_of, results=report.children)
+        if args.format == "table":
+            out.write(
+                f"DfE indicators, children looked after for 12 months at "
+                f"{year_end.isoformat()} (short breaks excluded), computed the DfE's way; "
+                "lacplan's on-time figures for its nearest rule beside them.\n\n"
+            )
+        _write_rows(rows, INDICATOR_COLUMNS, args.format, out)
+        return 0
     if args.per_child:
         labels = [k[6:] for k in args.by if k.startswith("label:")]
         rows = child_measures(report.children, as_of=report.as_of, period=period, labels=labels)
@@ -315,5 +338,7 @@ def run_audit(
         return _overview(report, args, out)
     if args.command == "plot":
         return _plot(report, args, cases)
+    if args.command == "summary":
+        return _summary(report, args, out, cases)
     run = {"summary": _summary, "upcoming": _upcoming, "explain": _explain}[args.command]
     return run(report, args, out)

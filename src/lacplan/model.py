@@ -31,6 +31,7 @@ from lacplan.domain.case import (
 from lacplan.domain.events import (
     EVENT_TYPES,
     CarePlan,
+    DentalCheck,
     Event,
     HealthAssessment,
     HealthConsentRefused,
@@ -68,6 +69,7 @@ __all__ = [
     "Assignment",
     "CarePlan",
     "Case",
+    "DentalCheck",
     "Event",
     "Finding",
     "HealthAssessment",

@@ -235,7 +235,7 @@ def test_date_objects_are_accepted_but_datetimes_are_not() -> None:
 
 def test_event_types() -> None:
     adapter: TypeAdapter[Event] = TypeAdapter(Event)
-    assert len(EVENT_TYPES) == 17
+    assert len(EVENT_TYPES) == 18
     for event_type in EVENT_TYPES:
         event = adapter.validate_python({"type": event_type, "date": "2021-01-20"})
         assert event.type == event_type

@@ -158,6 +158,12 @@ class Sdq(_EventBase):
     type: Literal["sdq"] = "sdq"
 
 
+class DentalCheck(_EventBase):
+    """The child's teeth were checked by a dentist (the DfE's dental-check indicator)."""
+
+    type: Literal["dental_check"] = "dental_check"
+
+
 class PermanencePlan(_EventBase):
     """A plan for permanence was recorded in the care plan."""
 
@@ -180,6 +186,7 @@ Event = Annotated[
     | PathwayPlan
     | PathwayPlanReview
     | Sdq
+    | DentalCheck
     | PermanencePlan
     | ReviewConsultation,
     Field(discriminator="type"),
@@ -202,6 +209,7 @@ _EVENT_CLASSES: Final[tuple[type[_EventBase], ...]] = (
     PathwayPlan,
     PathwayPlanReview,
     Sdq,
+    DentalCheck,
     PermanencePlan,
     ReviewConsultation,
 )

@@ -51,6 +51,7 @@ EVENT_NOUNS: Final[dict[str, str]] = {
     "pathway_plan": "a pathway plan",
     "pathway_plan_review": "a pathway plan review",
     "sdq": "a Strengths and Difficulties Questionnaire",
+    "dental_check": "a dental check",
     "permanence_plan": "a plan for permanence",
     "review_consultation": "a consultation of the child about the review",
 }
