@@ -9,6 +9,7 @@
                      [--input-format json|ssda903|auto] [--year PATH=YYYY]... [--report-accounting]
     lacplan rules [--rules R] [--overlay FILE]... [--as-of D] [--format table|json|markdown|toml]
     lacplan rules --overlay FILE --check              validate a rule file, evaluate nothing
+    lacplan synth N [--seed S] [-o FILE]             a synthetic cohort (JSON Lines)
     lacplan schema                                   JSON Schema of the case format
     lacplan calendar add|between|explain|check ...   the working-day calendar
 
@@ -175,7 +176,10 @@ def _parser() -> argparse.ArgumentParser:
     add_evaluation_options(demo)
     add_eval_options(demo, default_format="overview")
     demo.add_argument(
-        "--cases", action="store_true", help="print the path of the bundled cases file and stop"
+        "--cases",
+        action="store_true",
+        help="print the path of the bundled cases file and stop (with --format: the six "
+        "hand-written cases; without: the synthetic cohort of 300)",
     )
 
     rules = sub.add_parser("rules", help="print the rule catalogue, or check a rule file")
@@ -195,6 +199,22 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("schema", help="print the JSON Schema of the case format")
+
+    syn = sub.add_parser(
+        "synth",
+        help="generate a synthetic cohort of invented children (JSON Lines)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="A realistic, deterministic cohort in the case format: the same N, seed "
+        "and as-of date give the same file. No real data (docs/synth.md).",
+        epilog="example:\n  lacplan synth 500 --seed 7 -o cohort.jsonl\n  lacplan summary "
+        "cohort.jsonl --as-of 2024-06-03\n\nExit status: 0, or 2 for usage errors.",
+    )
+    syn.add_argument("n", type=int, help="how many children")
+    syn.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    syn.add_argument(
+        "--as-of", type=_iso_date, default=DEMO_AS_OF, help=f"default {DEMO_AS_OF.isoformat()}"
+    )
+    syn.add_argument("-o", "--output", help="write here instead of standard output")
 
     cal = sub.add_parser("calendar", help="England & Wales working-day arithmetic")
     cal_sub = cal.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
@@ -354,10 +374,17 @@ class _Rebatched(Batch):
         return self._items
 
 
-def _demo_items() -> Iterator[Case | RecordError]:
-    resource = files("lacplan").joinpath("data/demo_cases.jsonl")
+#: The demo's bundled inputs: six hand-written cases (``--format``), and a synthetic cohort
+#: (the overview), ``lacplan synth 300 --seed 2024 --as-of 2024-06-03`` (a test keeps it so).
+DEMO_CASES = "data/demo_cases.jsonl"
+DEMO_COHORT = "data/demo_cohort.jsonl"
+DEMO_COHORT_SPEC = (300, 2024)  # (children, seed), as at DEMO_AS_OF
+
+
+def _demo_items(name: str) -> Iterator[Case | RecordError]:
+    resource = files("lacplan").joinpath(name)
     with resource.open("r", encoding="utf-8") as fh:
-        yield from load_cases(fh, name="demo_cases.jsonl")
+        yield from load_cases(fh, name=name.rsplit("/", 1)[-1])
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -414,12 +441,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "evaluate" or args.command in AUDIT_COMMANDS:
             return _run_evaluate(_sources(args), args)
         if args.command == "demo":
+            name = DEMO_CASES if args.format is not None else DEMO_COHORT
             if args.cases:
-                print(files("lacplan").joinpath("data/demo_cases.jsonl"))
+                print(files("lacplan").joinpath(name))
                 return 0
-            return _run_evaluate(Batch([_demo_items()]), args)
+            return _run_evaluate(Batch([_demo_items(name)]), args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "synth":
+            from lacplan.synth import write_cohort
+
+            with _output(args.output) as out:
+                write_cohort(out, args.n, seed=args.seed, as_of=args.as_of)
+            return 0
         if args.command == "schema":
             print(json.dumps(case_json_schema(), indent=2))
             return 0

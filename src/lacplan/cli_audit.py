@@ -297,8 +297,8 @@ def _explain(report: Report, args: argparse.Namespace, out: TextIO) -> int:
 def _overview(report: Report, args: argparse.Namespace, out: TextIO) -> int:
     """``lacplan demo`` without ``--format``: the summary, the top of the worklist, next steps."""
     out.write(
-        f"lacplan demo: {len(report.children)} invented children, evaluated as at "
-        f"{report.as_of.isoformat()}.\n\n"
+        f"lacplan demo: a synthetic cohort of {len(report.children)} invented children "
+        f"(lacplan synth), evaluated as at {report.as_of.isoformat()}.\n\n"
     )
     _summary(
         report,
@@ -320,11 +320,13 @@ def _overview(report: Report, args: argparse.Namespace, out: TextIO) -> int:
         f"\nThe worklist (overdue, or due in the next 14 days): {len(rows)} obligations{first}:\n\n"
     )
     _write_rows(rows[:10], UPCOMING_COLUMNS, "table", out)
+    example = rows[0]["child_id"] if rows else report.children[0].child_id
     out.write(
-        "\nNext: lacplan demo --format table (every obligation), lacplan demo --cases (the "
-        'input file), lacplan explain "$(lacplan demo --cases)" --as-of '
-        f"{report.as_of.isoformat()} --child DEMO-001 (how each date was reached); "
-        "docs/measures.md explains the figures.\n"
+        "\nNext: lacplan demo --format table (six hand-written cases, every obligation); "
+        f'lacplan explain "$(lacplan demo --cases)" --as-of {report.as_of.isoformat()} '
+        f"--child {example} (how each date was reached); lacplan summary ... --by label:team, "
+        "lacplan upcoming ..., lacplan plot ... --child ID -o child.png; docs/measures.md "
+        "explains the figures.\n"
     )
     return 0
 

@@ -185,10 +185,29 @@ def test_demo_runs_on_bundled_cases(capsys: pytest.CaptureFixture[str]) -> None:
     assert "short_breaks" in out and "visit-care-order" in out and "pathway-plan-review" in out
     code, out, _ = _run(capsys, "demo")
     assert code == 0
+    assert "a synthetic cohort of 300 invented children" in out
     assert "rate = on_time / denominator" in out and "The worklist" in out
-    assert "DEMO-006  statutory  pep-review" in out and "Next: lacplan demo --format table" in out
+    assert "SYN-0" in out and "Next: lacplan demo --format table" in out
     code, out, _ = _run(capsys, "demo", "--cases")
+    assert code == 0 and out.strip().endswith("demo_cohort.jsonl")
+    code, out, _ = _run(capsys, "demo", "--cases", "--format", "table")
     assert code == 0 and out.strip().endswith("demo_cases.jsonl")
+
+
+def test_bundled_demo_cohort_is_current() -> None:
+    """The shipped cohort is exactly what `lacplan synth` makes (regenerate it if this fails:
+    lacplan synth 300 --seed 2024 --as-of 2024-06-03 -o src/lacplan/data/demo_cohort.jsonl)."""
+    import io as _io
+    from importlib.resources import files
+
+    from lacplan.cli import DEMO_AS_OF, DEMO_COHORT, DEMO_COHORT_SPEC
+    from lacplan.synth import write_cohort
+
+    buf = _io.StringIO()
+    n, seed = DEMO_COHORT_SPEC
+    write_cohort(buf, n, seed=seed, as_of=DEMO_AS_OF)
+    shipped = files("lacplan").joinpath(DEMO_COHORT).read_text(encoding="utf-8")
+    assert buf.getvalue() == shipped
 
 
 def test_rules_catalogue_formats(capsys: pytest.CaptureFixture[str]) -> None:
