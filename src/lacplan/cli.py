@@ -38,6 +38,7 @@ from lacplan.cli_audit import AUDIT_COMMANDS, add_audit_commands, run_audit
 from lacplan.errors import LacplanError, RuleSetError
 from lacplan.model import Case, RecordError, case_json_schema
 from lacplan.outputs import (
+    FILE_FORMATS,
     FORMATS,
     count_of,
     write_csv,
@@ -303,7 +304,11 @@ def _evaluate_to_output(
     conventions = Conventions(month_arithmetic=args.months)
     pack = get_pack(args.rules, args.overlay)
     rejected = 0
-    with _output(None if args.command == "plot" else args.output) as out:
+    file_format = getattr(args, "format", None) in FILE_FORMATS
+    if file_format and not args.output:
+        raise _Usage(f"--format {args.format} writes a file: give -o FILE")
+    to_stdout = args.command == "plot" or file_format
+    with _output(None if to_stdout else args.output) as out:
         if getattr(args, "format", None) == "jsonl":
             cal = england_and_wales()
 
@@ -334,6 +339,36 @@ def _evaluate_to_output(
         )
         if args.command in AUDIT_COMMANDS or args.format is None:
             run_audit(report, args, out, cases)
+            _report_rejections(report)
+            return 1 if report.errors else 0
+        if args.format in FILE_FORMATS and args.command not in AUDIT_COMMANDS:
+            from lacplan.tabular import report_columns, write_parquet, write_xlsx
+
+            if args.format == "parquet":
+                write_parquet(args.output, report)
+            else:
+                errors = [
+                    {
+                        "file": e.file,
+                        "line": e.line,
+                        "child_id": e.child_id,
+                        "field": p.field,
+                        "code": p.code,
+                        "message": p.message,
+                    }
+                    for e in report.errors
+                    for p in e.problems
+                ]
+                write_xlsx(
+                    args.output,
+                    {
+                        "obligations": (report_columns(report), report.rows()),
+                        "errors": (
+                            ["file", "line", "child_id", "field", "code", "message"],
+                            errors,
+                        ),
+                    },
+                )
             _report_rejections(report)
             return 1 if report.errors else 0
         if args.format == "json":

@@ -34,7 +34,7 @@ from lacplan.rules import get_pack
 __all__ = ["AUDIT_COMMANDS", "add_audit_commands", "run_audit"]
 
 AUDIT_COMMANDS = ("summary", "upcoming", "explain", "plot")
-_ROW_FORMATS = ("table", "csv", "json")
+_ROW_FORMATS = ("table", "csv", "json", "xlsx")
 
 _EXIT = (
     "Exit status: 0 when every record was evaluated, 1 when some were rejected (the rest are "
@@ -150,7 +150,20 @@ def _plain(v: object) -> object:
     return v.isoformat() if isinstance(v, date) else v
 
 
-def _write_rows(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, out: TextIO) -> None:
+def _write_rows(
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    out: TextIO,
+    path: str | None = None,
+) -> None:
+    if fmt == "xlsx":
+        from lacplan.tabular import write_xlsx
+
+        if not path:
+            raise UsageError("--format xlsx writes a file: give -o FILE")
+        write_xlsx(path, {"rows": (columns, rows)})
+        return
     if fmt == "json":
         json.dump([{c: _plain(r.get(c)) for c in columns} for r in rows], out, indent=2)
         out.write("\n")
@@ -189,7 +202,7 @@ def _summary(
                 f"{year_end.isoformat()} (short breaks excluded), computed the DfE's way; "
                 "lacplan's on-time figures for its nearest rule beside them.\n\n"
             )
-        _write_rows(rows, INDICATOR_COLUMNS, args.format, out)
+        _write_rows(rows, INDICATOR_COLUMNS, args.format, out, args.output)
         return 0
     if args.per_child:
         labels = [k[6:] for k in args.by if k.startswith("label:")]
@@ -213,7 +226,7 @@ def _summary(
             "rate = on_time / denominator, denominator = on_time + met_late + overdue + missed; "
             "the other columns are counted beside it.\n\n"
         )
-    _write_rows(rows, cols, args.format, out)
+    _write_rows(rows, cols, args.format, out, args.output)
     if args.chart and not args.per_child:
         from lacplan.charts import summary_chart
 
@@ -235,7 +248,7 @@ def _upcoming(report: Report, args: argparse.Namespace, out: TextIO) -> int:
             f"({args.days} days after {report.as_of.isoformat()}): {len(rows)} obligations, "
             "most urgent first.\n\n"
         )
-    _write_rows(rows, cols, args.format, out)
+    _write_rows(rows, cols, args.format, out, args.output)
     return 0
 
 

@@ -33,6 +33,7 @@ from lacplan.model import Finding, RecordError
 from lacplan.report import ROW_FIELDS, STATUS_ORDER, ChildResult, Obligation, Report
 
 __all__ = [
+    "FILE_FORMATS",
     "FORMATS",
     "count_of",
     "csv_columns",
@@ -45,7 +46,9 @@ __all__ = [
     "write_table",
 ]
 
-FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "table")
+FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "table", "xlsx", "parquet")
+#: Formats written to a file (``-o``) rather than a text stream.
+FILE_FORMATS: tuple[str, ...] = ("xlsx", "parquet")
 
 
 def write_json(report: Report, out: TextIO) -> None:

@@ -315,6 +315,13 @@ class Report:
         df["sequence"] = df["sequence"].astype("int64")
         return df
 
+    def to_arrow(self) -> Any:
+        """The rows as a ``pyarrow.Table`` (needs the ``parquet`` extra): dates as ``date32``,
+        ``sequence`` and ``days_late`` as ``int64``, the rest strings."""
+        from lacplan.tabular import to_arrow
+
+        return to_arrow(self)
+
     def summary(
         self,
         *,
