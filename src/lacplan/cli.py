@@ -135,7 +135,14 @@ def add_input_options(sp: argparse.ArgumentParser, *, many: bool = True) -> None
     add_evaluation_options(sp)
 
 
+EXIT_EVALUATE = (
+    "Exit status: 0 when every record was evaluated, 1 when some were rejected (the rest are "
+    "still evaluated and written), 2 for usage errors."
+)
+
+
 def _parser() -> argparse.ArgumentParser:
+    raw = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(
         prog="lacplan",
         description="Statutory clocks for looked-after children in England.",
@@ -164,13 +171,29 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     ev = sub.add_parser(
-        "evaluate", help="evaluate case files (JSON, JSON Lines) or SSDA903 return files"
+        "evaluate",
+        help="evaluate case files (JSON, JSON Lines) or SSDA903 return files",
+        formatter_class=raw,
+        description="Compute every statutory clock for the cases in PATH as at --as-of: "
+        "each obligation's due date, status and explanation.",
+        epilog="examples:\n  lacplan evaluate docs/examples/case.json --as-of 2021-03-01 "
+        "--format table\n  lacplan evaluate returns/2023 returns/2024 --input-format ssda903 "
+        "--as-of 2024-03-31 --format csv -o out.csv\n\n" + EXIT_EVALUATE,
     )
     add_input_options(ev)
     add_eval_options(ev, default_format="json")
     add_audit_commands(sub, add_input_options)
 
-    demo = sub.add_parser("demo", help="evaluate the bundled synthetic sample cases")
+    demo = sub.add_parser(
+        "demo",
+        help="evaluate the bundled synthetic sample cases",
+        formatter_class=raw,
+        description="Without --format: a synthetic cohort of 300 invented children, its "
+        "summary and the top of its worklist. With --format: six hand-written cases, every "
+        "obligation.",
+        epilog="examples:\n  lacplan demo\n  lacplan demo --format table --explain\n\n"
+        + EXIT_EVALUATE,
+    )
     demo.add_argument(
         "--as-of", type=_iso_date, default=DEMO_AS_OF, help=f"default {DEMO_AS_OF.isoformat()}"
     )
@@ -183,7 +206,16 @@ def _parser() -> argparse.ArgumentParser:
         "hand-written cases; without: the synthetic cohort of 300)",
     )
 
-    rules = sub.add_parser("rules", help="print the rule catalogue, or check a rule file")
+    rules = sub.add_parser(
+        "rules",
+        help="print the rule catalogue, or check a rule file",
+        formatter_class=raw,
+        description="The rules of a pack (and overlays): id, version, dates in force, "
+        "citation and its verification status (P, S, UNVERIFIED).",
+        epilog="examples:\n  lacplan rules --as-of 2024-03-31\n  lacplan rules --overlay "
+        "my-council.toml --check\n\nExit status: 0; 1 when --check finds an invalid file; 2 "
+        "for usage errors.",
+    )
     rules.add_argument("--as-of", type=_iso_date, help="only the versions in force on this date")
     _add_rules_options(rules)
     rules.add_argument(
@@ -199,7 +231,14 @@ def _parser() -> argparse.ArgumentParser:
         "file is invalid",
     )
 
-    sub.add_parser("schema", help="print the JSON Schema of the case format")
+    sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the case format",
+        formatter_class=raw,
+        description="The JSON Schema (draft 2020-12) of one case, as docs/case-format.md "
+        "describes it.",
+        epilog="example:\n  lacplan schema > case.schema.json\n\nExit status: 0.",
+    )
 
     syn = sub.add_parser(
         "synth",
@@ -217,7 +256,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     syn.add_argument("-o", "--output", help="write here instead of standard output")
 
-    cal = sub.add_parser("calendar", help="England & Wales working-day arithmetic")
+    cal = sub.add_parser(
+        "calendar",
+        help="England & Wales working-day arithmetic",
+        formatter_class=raw,
+        description="Working days skip weekends and England & Wales bank holidays.",
+        epilog="examples:\n  lacplan calendar add 2020-12-18 20\n  lacplan calendar explain "
+        "2020-12-18 20\n  lacplan calendar check 2022-09-19\n\nExit status: 0, or 2 for "
+        "usage errors.",
+    )
     cal_sub = cal.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
     add = cal_sub.add_parser("add", help="the N-th working day after DATE")
     add.add_argument("date", type=_iso_date)

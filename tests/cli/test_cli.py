@@ -292,3 +292,29 @@ def test_csv_columns_option(capsys: pytest.CaptureFixture[str]) -> None:
         )
     assert exc.value.code == 2
     assert "unknown column(s) nope" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "evaluate",
+        "summary",
+        "upcoming",
+        "explain",
+        "plot",
+        "demo",
+        "rules",
+        "schema",
+        "synth",
+        "calendar",
+    ],
+)
+def test_every_subcommand_help_has_a_description_an_example_and_exit_codes(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "example" in out and "Exit status" in out
+    assert out.count("\n") > 5
