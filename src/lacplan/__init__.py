@@ -16,7 +16,14 @@ from lacplan._version import __version__
 from lacplan.adapters import Batch, read_inputs
 from lacplan.adapters.ssda903 import read_ssda903
 from lacplan.calendar import WorkingDayCalendar, england_and_wales
-from lacplan.errors import CalendarRangeError, InputError, LacplanError, RuleSetError, UsageError
+from lacplan.errors import (
+    CalendarRangeError,
+    CaseError,
+    InputError,
+    LacplanError,
+    RuleSetError,
+    UsageError,
+)
 from lacplan.evaluate import evaluate, iter_evaluate
 from lacplan.loaders import load_cases
 from lacplan.model import (
@@ -36,6 +43,7 @@ __all__ = [
     "Batch",
     "CalendarRangeError",
     "Case",
+    "CaseError",
     "ChildResult",
     "Conventions",
     "Finding",

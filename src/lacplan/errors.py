@@ -4,6 +4,7 @@ Every exception lacplan raises on purpose derives from :class:`LacplanError`::
 
     LacplanError
     ├── InputError            a record cannot be read or validated (``problems``: field, code)
+    │   └── CaseError         a model class (``Case(...)``, ``Case.model_validate``) refused it
     ├── RuleSetError          a rule pack is inconsistent (unknown id, overlapping versions)
     │   └── RuleFileError     a rule file cannot be read (``file``, ``line``, ``rule``, ``key``)
     ├── CalendarRangeError    a date lies outside the calendar's covered range
@@ -43,6 +44,13 @@ class InputError(LacplanError, ValueError):
         super().__init__(message)
         self.child_id = child_id
         self.problems = problems or []
+
+
+class CaseError(InputError):
+    """Building a :class:`~lacplan.model.Case` (or a period, placement or event) from the model
+    classes failed: the same codes, field paths and value-free messages as ``parse_case``."""
+
+    code = "invalid_case"
 
 
 class RuleSetError(LacplanError, ValueError):

@@ -327,13 +327,21 @@ def test_record_error_as_dict_and_exception() -> None:
     assert str(exc).startswith("cases.jsonl:3: ")
 
 
-def test_validation_error_from_pydantic_hides_input() -> None:
-    from pydantic import ValidationError
-
+def test_model_validate_raises_case_error_that_hides_input() -> None:
+    """Case.model_validate raises lacplan's CaseError (an InputError and a ValueError) with the
+    codes and value-free messages of parse_case (issue 11)."""
+    from lacplan.errors import CaseError, InputError
     from lacplan.model import Case
 
     case = make_case()
     case["periods"][0]["end"] = "2019-01-01"
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(CaseError) as info:
         Case.model_validate(case)
-    assert DOB not in str(info.value)
+    assert isinstance(info.value, InputError) and isinstance(info.value, ValueError)
+    assert DOB not in str(info.value) and "2019-01-01" not in str(info.value)
+    assert info.value.problems[0]["code"] == "end_before_start"
+    with pytest.raises(InputError) as parsed:
+        parse_case(case)
+    assert parsed.value.problems == info.value.problems
+    with pytest.raises(CaseError):
+        Case.model_validate_json('{"child_id": "C1"}')

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lacplan.domain.coverage import Coverage, SourceFinding
 from lacplan.domain.events import Event
-from lacplan.domain.fields import Id, IsoDate, _no_default, _problems_error, _q
+from lacplan.domain.fields import Id, IsoDate, _CaseErrors, _no_default, _problems_error, _q
 
 PlacementKind = Literal[
     "foster", "residential", "placed_with_parents", "connected_person_temporary", "other"
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from lacplan.domain.findings import Finding
 
 
-class Placement(BaseModel):
+class Placement(_CaseErrors):
     """A placement within a period of care."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -117,11 +117,12 @@ class LegalStatus(BaseModel):
     status: LegalStatusCode = Field(description="The legal status from that date.")
 
 
-def _placement_key(p: Placement) -> tuple[date, date]:
-    return (p.start, p.end if p.end is not None else date.max)
+def _placement_key(p: Placement) -> tuple[date, date, str]:
+    # The id breaks ties (two one-day placements on the same day), so input order never matters.
+    return (p.start, p.end if p.end is not None else date.max, p.placement_id)
 
 
-class Period(BaseModel):
+class Period(_CaseErrors):
     """A period of care: from the day the child became looked after to the day they ceased."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -316,7 +317,7 @@ def _period_key(p: Period) -> tuple[date, date]:
     return (p.start, p.end if p.end is not None else date.max)
 
 
-class Case(BaseModel):
+class Case(_CaseErrors):
     """One child's record: periods of care with their placements, and dated events."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from lacplan.domain.fields import Id, IsoDate, _require_type
+from lacplan.domain.fields import Id, IsoDate, _CaseErrors, _require_type
 
 
-class _EventBase(BaseModel):
+class _EventBase(_CaseErrors):
     model_config = ConfigDict(
         frozen=True, extra="forbid", hide_input_in_errors=True, json_schema_extra=_require_type
     )

@@ -7,9 +7,16 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Self
 
-from pydantic import BeforeValidator, Strict, StringConstraints, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Strict,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 __all__ = ["Id", "IsoDate"]
@@ -97,3 +104,39 @@ def _problems_error(problems: list[tuple[str, str, str]]) -> PydanticCustomError
 
 def _q(identifier: str) -> str:
     return json.dumps(identifier, ensure_ascii=False)
+
+
+class _CaseErrors(BaseModel):
+    """Mixin: validating the model directly (``Case.model_validate(...)``,
+    ``Case.model_validate_json(...)``) raises :class:`~lacplan.errors.CaseError` with
+    lacplan's codes and value-free messages instead of pydantic's ``ValidationError``.
+
+    Keyword construction (``Case(child_id=...)``) is left to pydantic: a custom ``__init__``
+    would also run inside nested validation and turn every error into a generic one."""
+
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> Self:
+        try:
+            return super().model_validate(obj, **options)
+        except ValidationError as exc:
+            raise _case_error(cls, exc, obj) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **options: Any) -> Self:
+        try:
+            return super().model_validate_json(json_data, **options)
+        except ValidationError as exc:
+            raise _case_error(cls, exc, None) from None
+
+
+def _case_error(model: type[BaseModel], exc: ValidationError, obj: object) -> Exception:
+    from lacplan.domain.validation import _exception_message, _problems_from, _readable_child_id
+    from lacplan.errors import CaseError
+
+    child_id = _readable_child_id(obj) if model.__name__ == "Case" else None
+    problems = _problems_from(exc, child_id)
+    return CaseError(
+        _exception_message(f"invalid {model.__name__.lower()}, ", problems),
+        child_id=child_id,
+        problems=[p.as_dict() for p in problems],
+    )

@@ -259,8 +259,9 @@ def _validate(obj: object) -> Case | tuple[str | None, tuple[Problem, ...]]:
     if not isinstance(obj, Mapping):
         return None, _not_an_object(None, obj)
     child_id = _readable_child_id(obj)
-    try:
-        return Case.model_validate(dict(obj))
+    try:  # pydantic's own validator: a ValidationError, translated here (not a CaseError)
+        case: Case = Case.__pydantic_validator__.validate_python(dict(obj))
+        return case
     except ValidationError as exc:
         return child_id, _problems_from(exc, child_id)
 
