@@ -11,7 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lacplan.domain.coverage import Coverage, SourceFinding
 from lacplan.domain.events import Event
-from lacplan.domain.fields import Id, IsoDate, _CaseErrors, _no_default, _problems_error, _q
+from lacplan.domain.fields import (
+    FROM_ALIAS_CONFIG,
+    Id,
+    IsoDate,
+    _CaseErrors,
+    _no_default,
+    _problems_error,
+    _q,
+)
 
 PlacementKind = Literal[
     "foster", "residential", "placed_with_parents", "connected_person_temporary", "other"
@@ -104,14 +112,7 @@ class LegalStatus(BaseModel):
 
     # JSON says "from" (a Python keyword): validated and serialised by that alias; Python code
     # may also pass ``from_``.
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        hide_input_in_errors=True,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-    )
+    model_config = FROM_ALIAS_CONFIG
 
     from_: IsoDate = Field(alias="from", description="Date this legal status began.")
     status: LegalStatusCode = Field(description="The legal status from that date.")

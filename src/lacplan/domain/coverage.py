@@ -16,7 +16,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lacplan.domain.events import EVENT_TYPES
-from lacplan.domain.fields import Id, IsoDate, _problems_error
+from lacplan.domain.fields import FROM_ALIAS_CONFIG, Id, IsoDate, _problems_error
 
 __all__ = ["Coverage", "ObservedSpan", "SourceFinding"]
 
@@ -24,14 +24,7 @@ __all__ = ["Coverage", "ObservedSpan", "SourceFinding"]
 class ObservedSpan(BaseModel):
     """From ``from`` to ``to`` (inclusive) the source shows every event of type ``type``."""
 
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        hide_input_in_errors=True,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-    )
+    model_config = FROM_ALIAS_CONFIG
 
     type: str = Field(description="An event type (see the event list).")
     from_: IsoDate = Field(alias="from", description="First day of the span.")

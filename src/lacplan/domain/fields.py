@@ -12,6 +12,7 @@ from typing import Annotated, Any, Final, Self
 from pydantic import (
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     Strict,
     StringConstraints,
     ValidationError,
@@ -81,6 +82,18 @@ IsoDate = Annotated[
 
 Id = Annotated[str, Strict(), StringConstraints(pattern=r"^\S(?:.*\S)?$")]
 """A non-empty identifier string without leading or trailing spaces (never a number)."""
+
+
+#: Config of a model with a ``from`` field (a Python keyword): JSON uses the alias ``from``,
+#: Python code may pass ``from_``; frozen, no unknown fields, inputs never echoed.
+FROM_ALIAS_CONFIG: Final = ConfigDict(
+    frozen=True,
+    extra="forbid",
+    hide_input_in_errors=True,
+    validate_by_name=True,
+    validate_by_alias=True,
+    serialize_by_alias=True,
+)
 
 
 def _no_default(schema: dict[str, Any]) -> None:
