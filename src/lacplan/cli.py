@@ -30,7 +30,7 @@ from importlib.resources import files
 from typing import TextIO
 
 from lacplan._version import __version__
-from lacplan.adapters import INPUT_FORMATS, Batch, read_inputs
+from lacplan.adapters import INPUT_FORMATS, Batch, read_inputs, scan_label_keys
 from lacplan.adapters.json import load_cases
 from lacplan.adapters.ssda903.build import MAX_YEAR, MIN_YEAR
 from lacplan.calendar import england_and_wales, fmt_date
@@ -41,7 +41,9 @@ from lacplan.outputs import (
     FILE_FORMATS,
     FORMATS,
     count_of,
+    csv_columns,
     write_csv,
+    write_csv_rows,
     write_error_line,
     write_json,
     write_jsonl_child,
@@ -49,8 +51,8 @@ from lacplan.outputs import (
     write_jsonl_trailer,
     write_table,
 )
-from lacplan.report import Report
-from lacplan.rules import PACK_NAMES, Conventions, get_pack
+from lacplan.report import Report, child_rows
+from lacplan.rules import PACK_NAMES, Conventions, RulePack, get_pack
 from lacplan.rules.catalogue import render_catalogue
 
 __all__ = ["DEMO_AS_OF", "main"]
@@ -376,6 +378,10 @@ def _evaluate_to_output(
                 write_jsonl_child(child, out)
             write_jsonl_trailer(batch, out)
             return 1 if rejected else 0
+        if args.command == "evaluate" and args.format in (*FILE_FORMATS, "csv"):
+            keys = scan_label_keys(args.paths, input_format=args.input_format)
+            if keys is not None:
+                return _stream_rows(items, batch, args, pack, conventions, keys, out)
         cases: list[Case] = []
         if args.command == "plot" or getattr(args, "dfe", False):  # these read the cases too
             kept = list(items)
@@ -431,6 +437,65 @@ def _evaluate_to_output(
         if args.format != "table":
             _report_rejections(report)
         return 1 if report.errors else 0
+
+
+def _stream_rows(
+    items: Iterator[Case | RecordError],
+    batch: Batch,
+    args: argparse.Namespace,
+    pack: RulePack,
+    conventions: Conventions,
+    label_keys: list[str],
+    out: TextIO,
+) -> int:
+    """CSV, xlsx or Parquet written child by child as they are evaluated (flat memory)."""
+    from lacplan.evaluate import iter_evaluate
+
+    chosen = [c.strip() for c in args.columns.split(",")] if args.columns else None
+    columns = csv_columns(None, chosen, label_keys=label_keys)
+    errors: list[RecordError] = []
+    children = iter_evaluate(
+        items, as_of=args.as_of, pack=pack, conventions=conventions, on_error=errors.append
+    )
+    rows = (row for child in children for row in child_rows(child, args.as_of, pack.version))
+    if args.format == "csv":
+        write_csv_rows(rows, columns, out)
+    elif args.format == "parquet":
+        from lacplan.tabular import write_parquet_rows
+
+        write_parquet_rows(args.output, columns, rows)
+    else:
+        from lacplan.tabular import write_xlsx
+
+        write_xlsx(
+            args.output,
+            {
+                "obligations": (columns, rows),
+                "errors": (
+                    ["file", "line", "child_id", "field", "code", "message"],
+                    (
+                        {
+                            "file": e.file,
+                            "line": e.line,
+                            "child_id": e.child_id,
+                            "field": p.field,
+                            "code": p.code,
+                            "message": p.message,
+                        }
+                        for e in errors
+                        for p in e.problems
+                    ),
+                ),
+            },
+        )
+    if args.format == "csv":
+        for f in batch.findings:
+            sys.stderr.write(f"finding {f.code}: {f.message}\n")
+    if errors:
+        sys.stderr.write(f"{count_of(len(errors), 'record', 'records')} rejected:\n")
+        for err in errors:
+            write_error_line(err, sys.stderr)
+    return 1 if errors else 0
 
 
 def _report_rejections(report: Report) -> None:

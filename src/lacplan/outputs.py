@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from html import escape
-from typing import TextIO
+from typing import Any, TextIO
 
 from lacplan.adapters.sources import Batch
 from lacplan.calendar import fmt_date
@@ -38,6 +38,7 @@ __all__ = [
     "count_of",
     "csv_columns",
     "write_csv",
+    "write_csv_rows",
     "write_error_line",
     "write_json",
     "write_jsonl_child",
@@ -77,11 +78,15 @@ def write_jsonl_trailer(batch: Batch, out: TextIO) -> None:
         out.write("\n")
 
 
-def csv_columns(report: Report, chosen: Sequence[str] | None = None) -> list[str]:
-    """The CSV columns: :data:`ROW_FIELDS` and a ``label_<name>`` per label key, or ``chosen``
-    (checked against those, in the order given)."""
-    label_keys = sorted({k for c in report.children for k in c.labels})
-    available = [*ROW_FIELDS, *(f"label_{k}" for k in label_keys)]
+def csv_columns(
+    report: Report | None, chosen: Sequence[str] | None = None, *, label_keys: Iterable[str] = ()
+) -> list[str]:
+    """The CSV columns: :data:`ROW_FIELDS` and a ``label_<name>`` per label key (the report's,
+    or ``label_keys``), or ``chosen`` (checked against those, in the order given)."""
+    keys = set(label_keys)
+    if report is not None:
+        keys |= {k for c in report.children for k in c.labels}
+    available = [*ROW_FIELDS, *(f"label_{k}" for k in sorted(keys))]
     if not chosen:
         return available
     unknown = [c for c in chosen if c not in available and not c.startswith("label_")]
@@ -95,10 +100,14 @@ def csv_columns(report: Report, chosen: Sequence[str] | None = None) -> list[str
 
 def write_csv(report: Report, out: TextIO, columns: Sequence[str] | None = None) -> None:
     """One row per obligation; ``columns`` chooses and orders the columns (default: all)."""
-    columns = csv_columns(report, columns)
+    write_csv_rows(report.rows(), csv_columns(report, columns), out)
+
+
+def write_csv_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: TextIO) -> None:
+    """Write flat rows as CSV (header first), one at a time: nothing is held."""
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for row in report.rows():
+    for row in rows:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
 
 

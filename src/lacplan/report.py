@@ -32,6 +32,7 @@ __all__ = [
     "Obligation",
     "Report",
     "Status",
+    "child_rows",
 ]
 
 #: Output columns of an obligation, in order (a contract: add, don't rename).
@@ -283,14 +284,8 @@ class Report:
         """Flat rows (one per obligation): :data:`ROW_FIELDS` (the obligation's fields with ISO
         dates, then the report's ``as_of`` and ``rules_version``), then the child's labels as
         ``label_<name>`` columns."""
-        run = {"as_of": self.as_of.isoformat(), "rules_version": self.rules_version}
         for child in self.children:
-            extra = {f"label_{k}": v for k, v in child.labels.items()}
-            for o in child.obligations:
-                row = o.as_dict()
-                row.update(run)
-                row.update(extra)
-                yield row
+            yield from child_rows(child, self.as_of, self.rules_version)
 
     def to_dataframe(self) -> Any:
         """The obligations as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
@@ -410,3 +405,15 @@ def _pandas(what: str) -> Any:
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(f"{what} needs pandas: pip install 'lacplan[pandas]'") from exc
     return pd
+
+
+def child_rows(child: ChildResult, as_of: date, rules_version: str) -> Iterator[dict[str, Any]]:
+    """One child's flat rows (:data:`ROW_FIELDS`, then ``label_<name>``), as
+    :meth:`Report.rows` gives them; for writers that stream children one at a time."""
+    run = {"as_of": as_of.isoformat(), "rules_version": rules_version}
+    extra = {f"label_{k}": v for k, v in child.labels.items()}
+    for o in child.obligations:
+        row = o.as_dict()
+        row.update(run)
+        row.update(extra)
+        yield row

@@ -16,7 +16,7 @@ from typing import Any, Final
 from lacplan.errors import UsageError
 from lacplan.report import ROW_FIELDS, Report
 
-__all__ = ["report_columns", "to_arrow", "write_parquet", "write_xlsx"]
+__all__ = ["report_columns", "to_arrow", "write_parquet", "write_parquet_rows", "write_xlsx"]
 
 _DATE_COLUMNS: Final = frozenset({"anchor", "due", "met_on", "as_of"})
 _INT_COLUMNS: Final = frozenset({"sequence", "days_late"})
@@ -103,11 +103,17 @@ def to_arrow(report: Report) -> Any:
 
 def write_parquet(path: str, report: Report) -> None:
     """Write the report's rows to a Parquet file, a record batch at a time."""
+    write_parquet_rows(path, report_columns(report), report.rows())
+
+
+def write_parquet_rows(
+    path: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]
+) -> None:
+    """Write flat rows to a Parquet file in record batches of 10,000 (nothing else held)."""
     pq = _needs("pyarrow.parquet", "parquet")
-    columns = report_columns(report)
     try:
         with pq.ParquetWriter(path, _schema(columns)) as writer:
-            for batch in _batches(report.rows(), columns):
+            for batch in _batches(rows, columns):
                 writer.write_batch(batch)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -81,3 +81,27 @@ def test_summary_and_upcoming_as_xlsx(tmp_path: Path) -> None:
         )
         header = next(openpyxl.load_workbook(out)["rows"].iter_rows(values_only=True))
         assert header[0] in ("source", "child_id")
+
+
+def test_streamed_csv_equals_the_report_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """evaluate --format csv streams child by child (labels read ahead) and writes exactly the
+    CSV the whole report would; standard input falls back to the report (same output)."""
+    report = _report()
+    whole = io.StringIO()
+    write_csv(report, whole)
+    out = tmp_path / "o.csv"
+    assert main(["evaluate", DEMO, "--as-of", "2024-06-03", "--format", "csv", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == whole.getvalue()
+
+
+def test_scan_label_keys() -> None:
+    from lacplan.adapters import scan_label_keys
+
+    assert scan_label_keys([DEMO]) == ["iro", "team"]
+    assert scan_label_keys(["-"]) is None
+    assert scan_label_keys(["docs/examples/ssda903/2023"], input_format="ssda903") == []
+    assert scan_label_keys(["docs/examples/case.json"]) == sorted(
+        next(iter(load_cases("docs/examples/case.json"))).labels  # type: ignore[union-attr]
+    )

@@ -12,6 +12,7 @@ or ``auto`` (recognise each file by its content and columns; opt-in).
 
 from __future__ import annotations
 
+import json as stdjson  # (the name json is the sibling module lacplan.adapters.json)
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,14 @@ from lacplan.adapters.ssda903.readers import SUFFIXES as SSDA903_SUFFIXES
 from lacplan.adapters.ssda903.readers import files_in
 from lacplan.errors import UsageError
 
-__all__ = ["INPUT_FORMATS", "Accounting", "Batch", "detect_format", "read_inputs"]
+__all__ = [
+    "INPUT_FORMATS",
+    "Accounting",
+    "Batch",
+    "detect_format",
+    "read_inputs",
+    "scan_label_keys",
+]
 
 #: ``--input-format`` values.
 INPUT_FORMATS: Final[tuple[str, ...]] = ("json", "ssda903", "auto")
@@ -103,3 +111,53 @@ def read_inputs(
     if ssda903:
         batch.add(read_ssda903(ssda903, years=years))
     return batch
+
+
+def _labels_of(obj: object, keys: set[str]) -> None:
+    if isinstance(obj, dict):
+        labels = obj.get("labels")
+        if isinstance(labels, dict):
+            keys.update(k for k in labels if isinstance(k, str))
+    elif isinstance(obj, list):
+        for item in obj:
+            if isinstance(item, dict):
+                _labels_of(item, keys)
+
+
+def scan_label_keys(paths: Sequence[str], *, input_format: str = "json") -> list[str] | None:
+    """The label keys of every case in ``paths``, read ahead so that a streaming writer knows
+    its ``label_<name>`` columns before the first row; ``None`` when that cannot be known
+    without holding the input (standard input). SSDA903 files carry no labels. Records that
+    are not valid JSON are skipped here (the loader reports them)."""
+    if input_format == "ssda903":
+        return []
+    if "-" in paths:
+        return None
+    keys: set[str] = set()
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            files += sorted(
+                os.path.join(d, f)
+                for d, _, names in os.walk(path)
+                for f in names
+                if f.lower().endswith(_JSON_SUFFIXES)
+            )
+        elif input_format == "json" or detect_format(path) == "json":
+            files.append(path)
+    for f in files:
+        with open(f, "rb") as fh:
+            head = fh.read(1 << 16).lstrip(b"\xef\xbb\xbf \t\r\n")
+            fh.seek(0)
+            if head[:1] == b"[" or (head[:1] == b"{" and not f.lower().endswith(JSONL_SUFFIXES)):
+                try:
+                    _labels_of(stdjson.loads(fh.read()), keys)
+                    continue
+                except ValueError:
+                    fh.seek(0)  # JSON Lines after all (one object per line)
+            for line in fh:
+                try:
+                    _labels_of(stdjson.loads(line), keys)
+                except ValueError:
+                    continue
+    return sorted(keys)
