@@ -24,10 +24,10 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from importlib.resources import files
-from typing import TextIO
+from typing import Any, TextIO
 
 from lacplan._version import __version__
 from lacplan.adapters import INPUT_FORMATS, Batch, read_inputs, scan_label_keys
@@ -395,33 +395,9 @@ def _evaluate_to_output(
             _report_rejections(report)
             return 1 if report.errors else 0
         if args.format in FILE_FORMATS and args.command not in AUDIT_COMMANDS:
-            from lacplan.tabular import report_columns, write_parquet, write_xlsx
+            from lacplan.tabular import report_columns
 
-            if args.format == "parquet":
-                write_parquet(args.output, report)
-            else:
-                errors = [
-                    {
-                        "file": e.file,
-                        "line": e.line,
-                        "child_id": e.child_id,
-                        "field": p.field,
-                        "code": p.code,
-                        "message": p.message,
-                    }
-                    for e in report.errors
-                    for p in e.problems
-                ]
-                write_xlsx(
-                    args.output,
-                    {
-                        "obligations": (report_columns(report), report.rows()),
-                        "errors": (
-                            ["file", "line", "child_id", "field", "code", "message"],
-                            errors,
-                        ),
-                    },
-                )
+            _write_file(args, report_columns(report), report.rows(), report.errors)
             _report_rejections(report)
             return 1 if report.errors else 0
         if args.format == "json":
@@ -460,34 +436,8 @@ def _stream_rows(
     rows = (row for child in children for row in child_rows(child, args.as_of, pack.version))
     if args.format == "csv":
         write_csv_rows(rows, columns, out)
-    elif args.format == "parquet":
-        from lacplan.tabular import write_parquet_rows
-
-        write_parquet_rows(args.output, columns, rows)
     else:
-        from lacplan.tabular import write_xlsx
-
-        write_xlsx(
-            args.output,
-            {
-                "obligations": (columns, rows),
-                "errors": (
-                    ["file", "line", "child_id", "field", "code", "message"],
-                    (
-                        {
-                            "file": e.file,
-                            "line": e.line,
-                            "child_id": e.child_id,
-                            "field": p.field,
-                            "code": p.code,
-                            "message": p.message,
-                        }
-                        for e in errors
-                        for p in e.problems
-                    ),
-                ),
-            },
-        )
+        _write_file(args, columns, rows, errors)
     if args.format == "csv":
         for f in batch.findings:
             sys.stderr.write(f"finding {f.code}: {f.message}\n")
@@ -496,6 +446,28 @@ def _stream_rows(
         for err in errors:
             write_error_line(err, sys.stderr)
     return 1 if errors else 0
+
+
+def _write_file(
+    args: argparse.Namespace,
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    errors: Iterable[RecordError],
+) -> None:
+    """``--format parquet`` (the rows) or ``xlsx`` (the rows, then a sheet of the rejected
+    records' problems, read after the rows: a stream fills ``errors`` as it goes)."""
+    from lacplan.tabular import write_parquet_rows, write_xlsx
+
+    if args.format == "parquet":
+        write_parquet_rows(args.output, columns, rows)
+        return
+    problems = (
+        {"file": e.file, "line": e.line, "child_id": e.child_id, **p.as_dict()}
+        for e in errors
+        for p in e.problems
+    )
+    error_columns = ["file", "line", "child_id", "field", "code", "message"]
+    write_xlsx(args.output, {"obligations": (columns, rows), "errors": (error_columns, problems)})
 
 
 def _report_rejections(report: Report) -> None:

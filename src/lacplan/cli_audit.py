@@ -23,6 +23,7 @@ from lacplan.measures import (
     UPCOMING_COLUMNS,
     child_measures,
     council_year,
+    group_columns,
     parse_period,
     summary_rows,
     upcoming_rows,
@@ -181,10 +182,6 @@ def _write_rows(
         out.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
 
-def _group_columns(rows: list[dict[str, Any]], known: Sequence[str]) -> list[str]:
-    return [c for c in (rows[0] if rows else {}) if c not in known]
-
-
 def _summary(
     report: Report, args: argparse.Namespace, out: TextIO, cases: Sequence[Case] = ()
 ) -> int:
@@ -216,9 +213,7 @@ def _summary(
             by=args.by or "rule",
             rule_order=get_pack(args.rules, args.overlay).ids,
         )
-        cols = [*_group_columns(rows, SUMMARY_COLUMNS), *SUMMARY_COLUMNS]
-        if not rows:
-            cols = list(SUMMARY_COLUMNS)
+        cols = [*group_columns(args.by or "rule"), *SUMMARY_COLUMNS]
     if args.format == "table":
         out.write(
             f"Obligations due {period[0].isoformat()} to {period[1].isoformat()} "
@@ -241,7 +236,7 @@ def _summary(
 
 def _upcoming(report: Report, args: argparse.Namespace, out: TextIO) -> int:
     rows = upcoming_rows(report.children, as_of=report.as_of, days=args.days, by=args.by)
-    cols = [*([f"label_{args.by[6:]}"] if args.by else []), *UPCOMING_COLUMNS]
+    cols = [*(group_columns(args.by) if args.by else []), *UPCOMING_COLUMNS]
     if args.format == "table":
         out.write(
             f"Overdue, or due by {date.fromordinal(report.as_of.toordinal() + args.days)} "

@@ -29,6 +29,7 @@ __all__ = [
     "UPCOMING_COLUMNS",
     "child_measures",
     "council_year",
+    "group_columns",
     "parse_period",
     "summary_rows",
     "upcoming_rows",
@@ -123,6 +124,12 @@ def _groups(by: str | Sequence[str]) -> list[str]:
 
 def _group_column(key: str) -> str:
     return "month" if key == "month" else f"label_{key[6:]}"
+
+
+def group_columns(by: str | Sequence[str]) -> list[str]:
+    """The group columns a summary ``by`` these keys starts with (``month``, ``label_<KEY>``;
+    ``rule`` adds none)."""
+    return [_group_column(k) for k in _groups(by)]
 
 
 def _group_value(key: str, child: ChildResult, when: date) -> str:

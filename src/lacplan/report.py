@@ -327,14 +327,13 @@ class Report:
         """On-time rates per rule as a ``pandas.DataFrame`` (the rows of
         :func:`lacplan.measures.summary_rows`: group columns, then ``SUMMARY_COLUMNS``), for
         obligations due in ``period`` (default: the council year containing ``as_of``)."""
-        from lacplan.measures import SUMMARY_COLUMNS, summary_rows
+        from lacplan.measures import SUMMARY_COLUMNS, group_columns, summary_rows
 
         rows = summary_rows(
             self.children, as_of=self.as_of, period=period, by=by, rule_order=rule_order
         )
-        keys = [by] if isinstance(by, str) else list(by)
-        groups = ["month" if k == "month" else f"label_{k[6:]}" for k in keys if k != "rule"]
-        df = _pandas("Report.summary").DataFrame(rows, columns=[*groups, *SUMMARY_COLUMNS])
+        columns = [*group_columns(by), *SUMMARY_COLUMNS]
+        df = _pandas("Report.summary").DataFrame(rows, columns=columns)
         df["rate"] = df["rate"].astype("Float64")
         return df
 

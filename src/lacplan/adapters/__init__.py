@@ -39,6 +39,16 @@ INPUT_FORMATS: Final[tuple[str, ...]] = ("json", "ssda903", "auto")
 _JSON_SUFFIXES: Final = (".json", *JSONL_SUFFIXES)
 
 
+def _json_files_in(directory: str) -> list[str]:
+    """The JSON case files (``.json``, ``.jsonl``, ``.ndjson``) under ``directory``, sorted."""
+    return sorted(
+        os.path.join(d, f)
+        for d, _, names in os.walk(directory)
+        for f in names
+        if f.lower().endswith(_JSON_SUFFIXES)
+    )
+
+
 def detect_format(path: str) -> str:
     """``"json"`` or ``"ssda903"`` for one file, from its content (``auto``)."""
     if path.lower().endswith(_JSON_SUFFIXES):
@@ -91,12 +101,7 @@ def read_inputs(
                     "ssda903 or auto to read a directory of return files)"
                 )
             found = [f for f in files_in(path) if detect_format(f) == "ssda903"]
-            found += sorted(
-                os.path.join(d, f)
-                for d, _, names in os.walk(path)
-                for f in names
-                if f.lower().endswith(_JSON_SUFFIXES)
-            )
+            found += _json_files_in(path)
             kinds = [(f, detect_format(f)) for f in found]
         elif input_format == "json":
             _not_json(path)
@@ -137,12 +142,7 @@ def scan_label_keys(paths: Sequence[str], *, input_format: str = "json") -> list
     files: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            files += sorted(
-                os.path.join(d, f)
-                for d, _, names in os.walk(path)
-                for f in names
-                if f.lower().endswith(_JSON_SUFFIXES)
-            )
+            files += _json_files_in(path)
         elif input_format == "json" or detect_format(path) == "json":
             files.append(path)
     for f in files:
