@@ -345,3 +345,39 @@ def test_model_validate_raises_case_error_that_hides_input() -> None:
     assert parsed.value.problems == info.value.problems
     with pytest.raises(CaseError):
         Case.model_validate_json('{"child_id": "C1"}')
+
+
+def test_keyword_construction_raises_case_error_with_whole_record_paths() -> None:
+    """Case(...), Period(...) and event classes built by keyword raise CaseError, not pydantic's
+    ValidationError; nested errors keep their paths, and the value is never echoed (issue 11)."""
+    from pydantic import ValidationError
+
+    from lacplan.errors import CaseError
+    from lacplan.model import Case, Period
+
+    with pytest.raises(CaseError) as info:
+        Case(
+            child_id="C9",
+            date_of_birth=DOB,
+            periods=[
+                {
+                    "period_id": "P1",
+                    "start": "2020-01-01",
+                    "end": "2019-01-01",
+                    "placements": [],
+                }
+            ],
+        )
+    assert not isinstance(info.value, ValidationError)
+    assert info.value.child_id == "C9"
+    assert [p["field"] for p in info.value.problems] == ["periods[0].end"]
+    assert info.value.problems[0]["code"] == "end_before_start"
+    assert DOB not in str(info.value) and "2019-01-01" not in str(info.value)
+    with pytest.raises(CaseError) as period:
+        Period(period_id="P1", start="2020-01-01", placements=[], colour="red")  # type: ignore[call-arg]
+    assert period.value.problems[0]["code"] == "unknown_field"
+    assert "not a field of a period" in period.value.problems[0]["message"]
+    assert "red" not in str(period.value)
+    # valid keyword construction is unchanged
+    built = Case(child_id="C9", date_of_birth=DOB)
+    assert built == Case.model_validate({"child_id": "C9", "date_of_birth": DOB})

@@ -229,7 +229,9 @@ def test_date_objects_are_accepted_but_datetimes_are_not() -> None:
     from datetime import datetime
 
     assert Review(date=date(2021, 1, 20)).date == date(2021, 1, 20)
-    with pytest.raises(ValidationError):
+    from lacplan.errors import CaseError
+
+    with pytest.raises(CaseError):  # keyword construction raises lacplan's error (issue 11)
         Review(date=datetime(2021, 1, 20, 9, 30))
 
 

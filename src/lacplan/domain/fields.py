@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, Final, Self
+from typing import TYPE_CHECKING, Annotated, Any, Final, Self
 
 from pydantic import (
     BaseModel,
@@ -124,8 +124,20 @@ class _CaseErrors(BaseModel):
     ``Case.model_validate_json(...)``) raises :class:`~lacplan.errors.CaseError` with
     lacplan's codes and value-free messages instead of pydantic's ``ValidationError``.
 
-    Keyword construction (``Case(child_id=...)``) is left to pydantic: a custom ``__init__``
-    would also run inside nested validation and turn every error into a generic one."""
+    Keyword construction (``Case(child_id=...)``) raises it too. The ``__init__`` below is
+    marked as pydantic's base initialiser (as ``RootModel`` does), so pydantic-core does not
+    call it for nested models: only the outermost construction translates the error, and the
+    field paths stay those of the whole record."""
+
+    if not TYPE_CHECKING:  # type checkers keep the field-typed ``__init__`` pydantic declares
+
+        def __init__(self, /, **data: Any) -> None:
+            try:
+                self.__pydantic_validator__.validate_python(data, self_instance=self)
+            except ValidationError as exc:
+                raise _case_error(type(self), exc, data) from None
+
+        __init__.__pydantic_base_init__ = True
 
     @classmethod
     def model_validate(cls, obj: Any, **options: Any) -> Self:
@@ -147,7 +159,7 @@ def _case_error(model: type[BaseModel], exc: ValidationError, obj: object) -> Ex
     from lacplan.errors import CaseError
 
     child_id = _readable_child_id(obj) if model.__name__ == "Case" else None
-    problems = _problems_from(exc, child_id)
+    problems = _problems_from(exc, child_id, model)
     return CaseError(
         _exception_message(f"invalid {model.__name__.lower()}, ", problems),
         child_id=child_id,

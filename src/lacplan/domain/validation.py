@@ -116,9 +116,9 @@ def _join(base: str, rel: str) -> str:
     return base + rel if rel.startswith("[") else f"{base}.{rel}"
 
 
-def _model_at(loc: Sequence[int | str]) -> type[BaseModel] | None:
-    """The model class validating the object at ``loc`` (a path into a case), if known."""
-    model: type[BaseModel] | None = Case
+def _model_at(loc: Sequence[int | str], root: type[BaseModel] = Case) -> type[BaseModel] | None:
+    """The model class validating the object at ``loc`` (a path into a ``root``), if known."""
+    model: type[BaseModel] | None = root
     i = 0
     while i < len(loc):
         part = loc[i]
@@ -156,7 +156,7 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
 _ID_FIELDS: Final = frozenset({"child_id", "period_id", "placement_id", "event_id"})
 
 
-def _translate(err: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def _translate(err: Mapping[str, Any], root: type[BaseModel] = Case) -> list[tuple[str, str, str]]:
     """One pydantic error as ``(code, field, detail)`` triples, never echoing input values."""
     raw_loc: tuple[int | str, ...] = tuple(err["loc"])
     etype: str = err["type"]
@@ -172,7 +172,7 @@ def _translate(err: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         return [("missing_field", field, "is required but missing.")]
     if etype == "extra_forbidden":
         key = str(last)
-        model = _model_at(raw_loc[:-1])
+        model = _model_at(raw_loc[:-1], root)
         text = "is not a known field."
         if model is not None:
             allowed = [f for f in model.model_fields if f != "type"]
@@ -234,10 +234,12 @@ def _describe(model: type[BaseModel]) -> str:
     return {Case: "a case", Period: "a period", Placement: "a placement"}.get(model, model.__name__)
 
 
-def _problems_from(exc: ValidationError, child_id: str | None) -> tuple[Problem, ...]:
+def _problems_from(
+    exc: ValidationError, child_id: str | None, root: type[BaseModel] = Case
+) -> tuple[Problem, ...]:
     out: list[Problem] = []
     for err in exc.errors(include_url=False, include_input=False):
-        for code, field, detail in _translate(err):
+        for code, field, detail in _translate(err, root):
             out.append(Problem(field, code, _subject(child_id, field) + detail))
     return tuple(out)
 
