@@ -1,6 +1,7 @@
 """The result of an evaluation: obligations per child, findings and rejected records.
 
-``Obligation`` rows are plain frozen dataclasses (cheap to build in the engine's hot loop);
+``Obligation`` rows (``lacplan.obligation``) are immutable and cheap to build in the engine's hot
+loop, their explanations written only when read;
 ``Report`` bundles them with everything needed to reproduce the run: ``as_of``, the rule pack and
 its version, lacplan's version, the conventions and the calendar's data source.
 
@@ -21,6 +22,7 @@ from itertools import chain
 from typing import Any, Literal, get_args
 
 from lacplan.model import Finding, RecordError
+from lacplan.obligation import OBLIGATION_FIELDS, Obligation
 
 __all__ = [
     "HTML_CHILD_MAX_ROWS",
@@ -34,31 +36,6 @@ __all__ = [
     "Status",
     "child_rows",
 ]
-
-#: Output columns of an obligation, in order (a contract: add, don't rename).
-OBLIGATION_FIELDS: tuple[str, ...] = (
-    "key",
-    "rule",
-    "title",
-    "source",
-    "rule_version",
-    "rule_variant",
-    "child_id",
-    "period_id",
-    "placement_id",
-    "sequence",
-    "anchor",
-    "due",
-    "met_on",
-    "status",
-    "reason",
-    "days_late",
-    "citation",
-    "citation_url",
-    "explanation",
-    "base_rule",
-)
-
 
 #: An obligation's status.
 Status = Literal[
@@ -106,65 +83,6 @@ def _summary(counts: Mapping[str, int]) -> str:
     if not counts:
         return ""
     return " (" + ", ".join(f"{n} {s}" for s, n in counts.items()) + ")"
-
-
-@dataclass(frozen=True, slots=True)
-class Obligation:
-    """One statutory duty for one child, scope and interval, with its status as at ``as_of``."""
-
-    key: str
-    rule: str
-    title: str
-    source: str
-    rule_version: str | None
-    rule_variant: str | None
-    child_id: str
-    period_id: str
-    placement_id: str | None
-    sequence: int
-    anchor: date | None
-    due: date | None
-    met_on: date | None
-    status: str
-    reason: str | None
-    days_late: int | None
-    citation: str
-    citation_url: str
-    explanation: str
-    closed_on: date | None = field(default=None, compare=False, repr=False)
-    """Date the obligation was met or closed by an ending event (internal: restarts chains)."""
-    basis: str = field(default="", compare=False, repr=False)
-    """How the due date was reached from the anchor (internal: quoted by dependent rules)."""
-    branch: str = field(default="", compare=False, repr=False)
-    """Which part of the declaration decided it (internal: ``offset:1``, ``exemption:<reason>``,
-    ``ending:<reason>``...; ``docs/explanations.md`` shows one of each)."""
-    base_rule: str | None = None
-    """For an overlay's obligation, the statutory rule it tightens or relaxes (else null)."""
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready dict with ISO dates, keys in :data:`OBLIGATION_FIELDS` order."""
-        return {
-            "key": self.key,
-            "rule": self.rule,
-            "title": self.title,
-            "source": self.source,
-            "rule_version": self.rule_version,
-            "rule_variant": self.rule_variant,
-            "child_id": self.child_id,
-            "period_id": self.period_id,
-            "placement_id": self.placement_id,
-            "sequence": self.sequence,
-            "anchor": _iso(self.anchor),
-            "due": _iso(self.due),
-            "met_on": _iso(self.met_on),
-            "status": self.status,
-            "reason": self.reason,
-            "days_late": self.days_late,
-            "citation": self.citation,
-            "citation_url": self.citation_url,
-            "explanation": self.explanation,
-            "base_rule": self.base_rule,
-        }
 
 
 @dataclass(frozen=True, slots=True)

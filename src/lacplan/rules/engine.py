@@ -24,15 +24,25 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import NamedTuple
+from functools import partial
 
 from lacplan.calendar import WorkingDayCalendar, birthday, fmt_date
 from lacplan.model import Case, assign_events
+from lacplan.obligation import lazy_obligation
 from lacplan.offsets import apply_offset
 from lacplan.report import ChildResult, Obligation
 from lacplan.rules.conventions import Conventions
 from lacplan.rules.coverage import Seen, unknown_start
-from lacplan.rules.explain import cited, ended_phrase, event_phrase, head, verdict
+from lacplan.rules.explain import (
+    Tail,
+    Timing,
+    ending_tail,
+    event_phrase,
+    explanation,
+    outcome_tail,
+    too_late_tail,
+    verdict,
+)
 from lacplan.rules.pack import RulePack
 from lacplan.rules.satisfy import Satisfying
 from lacplan.rules.schema import (
@@ -57,17 +67,6 @@ from lacplan.rules.windows import Window
 __all__ = ["evaluate_case"]
 
 _CHAIN_LIMIT = 10_000  # a guard, far above any real chain (weekly visits for 18 years = 940)
-
-
-class _Timing(NamedTuple):
-    anchor: tuple[date, str]
-    due: date | None
-    note: str  # how the offset reached the due date (holidays skipped, month-end clamp)
-    option: OffsetOption | None
-    option_index: int  # -1 for windows and per-event anchors without offsets
-    capped: tuple[str, date, str] | None  # (label, offset due, offset note) of an earlier_of date
-    capped_index: int
-    window: Window | None = None
 
 
 def _status_of(
@@ -122,10 +121,10 @@ class _Evaluator(Satisfying):
         scope: Scope,
         anchor_override: tuple[date, str] | None,
         window: Window | None,
-    ) -> _Timing | None:
+    ) -> Timing | None:
         """Anchor and due date of one obligation under one rule version (None: no anchor)."""
         if window is not None:
-            return _Timing(
+            return Timing(
                 (window.start, window.name), window.due, window.note, None, -1, None, -1, window
             )
         local: dict[str, date | None] = {}
@@ -139,7 +138,7 @@ class _Evaluator(Satisfying):
         local["anchor"] = anchor[0]
         index, option = self._offset(decl, scope, local)
         if option.offset is None:
-            return _Timing(anchor, None, "", option, index, None, -1)
+            return Timing(anchor, None, "", option, index, None, -1)
         run = self.run
         due, note = apply_offset(
             anchor[0], option.offset, run.calendar, run.conventions.month_arithmetic
@@ -158,7 +157,7 @@ class _Evaluator(Satisfying):
                 )
                 capped_index = k
                 due = d
-        return _Timing(anchor, due, note, option, index, capped, capped_index)
+        return Timing(anchor, due, note, option, index, capped, capped_index)
 
     def _choose(
         self,
@@ -166,7 +165,7 @@ class _Evaluator(Satisfying):
         scope: Scope,
         anchor_override: tuple[date, str] | None,
         window: Window | None,
-    ) -> tuple[Rule, _Timing, bool] | None:
+    ) -> tuple[Rule, Timing, bool] | None:
         """The version that applies (A20) with its timing, and whether it is in force.
 
         Versions tied to an event (``chosen_by="anchor"``) come first and apply when in force on
@@ -174,7 +173,7 @@ class _Evaluator(Satisfying):
         it (or, with no fixed due date, on its anchor) applies. With none in force, the first
         ``due`` version's timing (else the first version's) is reported as ``not_evaluated``.
         """
-        fallback: tuple[Rule, _Timing] | None = None
+        fallback: tuple[Rule, Timing] | None = None
         for decl in versions:
             t = self._timing(decl, scope, anchor_override, window)
             if t is None:
@@ -206,11 +205,14 @@ class _Evaluator(Satisfying):
         if decl.applies and not self._holds(decl.applies, scope, local):
             return None
         if not in_force:
-            starts = ", ".join(fmt_date(v.in_force.start) for v in versions)
-            tail = (
-                f"Not evaluated: no version of this rule was in force on "
-                f"{fmt_date(due or t.anchor[0])} (versions start {starts})."
-            )
+
+            def not_in_force() -> str:
+                starts = ", ".join(fmt_date(v.in_force.start) for v in versions)
+                return (
+                    f"Not evaluated: no version of this rule was in force on "
+                    f"{fmt_date(due or t.anchor[0])} (versions start {starts})."
+                )
+
             return self._build(
                 decl,
                 scope,
@@ -220,7 +222,7 @@ class _Evaluator(Satisfying):
                 None,
                 "not_evaluated",
                 "not_in_force",
-                tail,
+                not_in_force,
                 "not_in_force",
             )
         seen = run.seen
@@ -230,7 +232,6 @@ class _Evaluator(Satisfying):
                 return self._unjudged(decl, scope, sequence, t, blind)
         for ex in decl.exemptions:
             if self._holds(ex.when, scope, local):
-                tail = f"{verdict(ex.status)}: {ex.label}."
                 return self._build(
                     decl,
                     scope,
@@ -240,7 +241,7 @@ class _Evaluator(Satisfying):
                     local.get("matched"),
                     ex.status,
                     ex.reason,
-                    tail,
+                    f"{verdict(ex.status)}: {ex.label}.",
                     f"exemption:{ex.reason}",
                 )
         period = scope.period
@@ -258,14 +259,10 @@ class _Evaluator(Satisfying):
         out = self._satisfy(decl, scope, local, window)
         status: str
         reason: str | None
+        tail: Tail
         if out.status is not None:
             status, reason = out.status, out.reason
-            assert out.event is not None and out.closed_on is not None
-            on = fmt_date(out.closed_on)
-            if out.label:
-                tail = f"{verdict(status)}: {out.label} ({event_phrase(out.event)}, {on})."
-            else:
-                tail = f"{verdict(status)}: {event_phrase(out.event)} on {on}."
+            tail = partial(ending_tail, status, out.label, out.event, out.closed_on)
             branch = f"ending:{reason}"
         elif (
             seen is not None
@@ -276,29 +273,21 @@ class _Evaluator(Satisfying):
             return self._unjudged(decl, scope, sequence, t, seen.after_data())
         elif out.met_on is None and out.closes is not None and out.closes <= run.as_of:
             status, reason, branch = "missed", None, _branch(t)
-            tail = f"Not met by {fmt_date(out.closes)}, after which it could not be done in time."
+            tail = partial(too_late_tail, out.closes)
         else:
             status, reason = _status_of(out.met_on, due, scope.end, run.as_of)
             branch = _branch(t)
-            if out.event is not None and out.closed_on is not None:
-                tail = f"Met on {fmt_date(out.closed_on)} by {event_phrase(out.event)}."
-            elif status == "overdue" and seen is not None and run.clipped:
-                tail = f"Not met by {fmt_date(seen.until)}, when the data ends."
-            elif status == "overdue":
-                tail = f"Not met as at {fmt_date(run.as_of)}."
-            elif status == "pending":
-                tail = f"Not yet met as at {fmt_date(run.as_of)}."
-            elif status == "missed":
-                tail = f"Not met before {ended_phrase(scope, run.as_of)}."
-            else:  # not_required: the scope ended before the due date
-                text = ended_phrase(scope, run.as_of)
-                tail = f"{text[0].upper()}{text[1:]}, before the due date."
+            until = seen.until if status == "overdue" and seen is not None and run.clipped else None
+            ended_how = (scope.ended_by, scope.end, scope.end_label)
+            tail = partial(
+                outcome_tail, status, out.event, out.closed_on, until, run.as_of, ended_how
+            )
         return self._build(
             decl, scope, sequence, t, out.met_on, out.closed_on, status, reason, tail, branch
         )
 
     def _unjudged(
-        self, decl: Rule, scope: Scope, sequence: int, t: _Timing, why: tuple[str, str]
+        self, decl: Rule, scope: Scope, sequence: int, t: Timing, why: tuple[str, str]
     ) -> Obligation:
         """``not_evaluated``: the case's source cannot show whether it was met (``why``)."""
         reason, tail = why
@@ -311,12 +300,12 @@ class _Evaluator(Satisfying):
         decl: Rule,
         scope: Scope,
         sequence: int,
-        timing: _Timing,
+        timing: Timing,
         met_on: date | None,
         closed_on: date | None,
         status: str,
         reason: str | None,
-        tail: str,
+        tail: Tail,
         branch: str,
     ) -> Obligation:
         run = self.run
@@ -324,14 +313,7 @@ class _Evaluator(Satisfying):
         due = timing.due
         option = timing.option
         cite = option.citation if option is not None and option.citation else decl.citation
-        if due is None and branch.startswith("exemption:"):
-            text, basis = "", ""  # a duty that does not apply here has no timescale to explain
-        else:
-            text, basis = head(
-                timing.anchor, due, timing.note, option, timing.capped, timing.window
-            )
         layer = self.pack.layer(decl.id)
-        explanation = " ".join(part for part in (text, tail, cited(cite, decl, layer)) if part)
         if status == "met_late" and met_on and due:
             days_late: int | None = (met_on - due).days
         elif status == "overdue" and due:
@@ -339,34 +321,34 @@ class _Evaluator(Satisfying):
         else:
             days_late = None
         period_id = scope.period.period_id
-        placement_id = scope.placement.placement_id if scope.placement else None
-        key = (
-            f"{run.case.child_id}:{period_id}:{placement_id or '-'}:{decl.id}:{a_date.isoformat()}"
-        )
-        return Obligation(
-            key=key,
-            rule=decl.id,
-            title=decl.title,
-            source=layer.source,
-            rule_version=decl.version,
-            rule_variant=decl.variant,
-            child_id=run.case.child_id,
-            period_id=period_id,
-            placement_id=placement_id,
-            sequence=sequence,
-            anchor=a_date,
-            due=due,
-            met_on=met_on,
-            status=status,
-            reason=reason,
-            days_late=days_late,
-            citation=cite.label,
-            citation_url=cite.url,
-            explanation=explanation,
-            closed_on=closed_on,
-            basis=basis,
-            branch=branch,
-            base_rule=decl.base_rule,
+        placement = scope.placement
+        placement_id = placement.placement_id if placement is not None else None
+        child_id = run.case.child_id
+        key = f"{child_id}:{period_id}:{placement_id or '-'}:{decl.id}:{a_date.isoformat()}"
+        no_head = due is None and branch.startswith("exemption:")
+        return lazy_obligation(
+            key,
+            decl.id,
+            decl.title,
+            layer.source,
+            decl.version,
+            decl.variant,
+            child_id,
+            period_id,
+            placement_id,
+            sequence,
+            a_date,
+            due,
+            met_on,
+            status,
+            reason,
+            days_late,
+            cite.label,
+            cite.url,
+            decl.base_rule,
+            closed_on,
+            branch,
+            partial(explanation, timing, no_head, tail, decl, layer),
         )
 
     # ------------------------------------------------------------------ schedules
@@ -434,7 +416,7 @@ class _Evaluator(Satisfying):
             decl,
             scope,
             1,
-            _Timing((scope.start, "the start of the scope"), None, "", None, -1, None, -1),
+            Timing((scope.start, "the start of the scope"), None, "", None, -1, None, -1),
             None,
             None,
             "not_evaluated",
@@ -485,7 +467,7 @@ class _Evaluator(Satisfying):
         return out
 
 
-def _branch(t: _Timing) -> str:
+def _branch(t: Timing) -> str:
     """Which part of the declaration timed the obligation (for ``docs/explanations.md``)."""
     if t.option is None:
         return "window"

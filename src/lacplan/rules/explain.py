@@ -8,15 +8,17 @@ one real explanation for every rule and branch (generated, checked in CI).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Final, Protocol
+from typing import Final, NamedTuple, Protocol
 
 from lacplan.calendar import fmt_date
 from lacplan.model import EVENT_TYPES, Event
 from lacplan.offsets import describe_offset
 from lacplan.rules.pack import Layer
 from lacplan.rules.schema import Citation, OffsetOption, Rule
-from lacplan.rules.state import Scope
+from lacplan.rules.state import EndedBy, Scope
+from lacplan.rules.windows import Window
 
 
 class WindowLike(Protocol):
@@ -32,7 +34,21 @@ class WindowLike(Protocol):
     def due(self) -> date: ...
 
 
-__all__ = ["EVENT_NOUNS", "cited", "ended_phrase", "event_phrase", "head", "verdict"]
+__all__ = [
+    "EVENT_NOUNS",
+    "Tail",
+    "Timing",
+    "cited",
+    "ended_phrase",
+    "ended_words",
+    "ending_tail",
+    "event_phrase",
+    "explanation",
+    "head",
+    "outcome_tail",
+    "too_late_tail",
+    "verdict",
+]
 
 #: How explanations name an event of each type.
 EVENT_NOUNS: Final[dict[str, str]] = {
@@ -81,12 +97,17 @@ def event_phrase(event: Event) -> str:
 
 def ended_phrase(scope: Scope, as_of: date) -> str:
     """How the scope ended: ``"care ended at 18 on Mon 1 Jan 2024"``."""
-    when = fmt_date(scope.end or as_of)
-    if scope.ended_by == "18":
+    return ended_words(scope.ended_by, scope.end, scope.end_label, as_of)
+
+
+def ended_words(ended_by: str, end: date | None, end_label: str, as_of: date) -> str:
+    """:func:`ended_phrase` from a scope's ``ended_by``, ``end`` and ``end_label``."""
+    when = fmt_date(end or as_of)
+    if ended_by == "18":
         return f"care ended at 18 on {when}"
-    if scope.ended_by == "rule":
-        return f"{scope.end_label} on {when}"
-    if scope.ended_by == "placement":
+    if ended_by == "rule":
+        return f"{end_label} on {when}"
+    if ended_by == "placement":
         return f"the placement ended on {when}"
     return f"the period of care ended on {when}"
 
@@ -158,3 +179,72 @@ def cited(citation: Citation, rule: Rule, layer: Layer | None = None) -> str:
     kind = "An agency standard" if layer.source == "agency" else "A local standard"
     beside = f", beside the statutory {rule.base_rule}" if rule.base_rule else ""
     return f"{text} {kind} of pack {layer.name}{beside}."
+
+
+class Timing(NamedTuple):
+    """How one obligation was timed, as the engine recorded it (what its explanation reads)."""
+
+    anchor: tuple[date, str]
+    due: date | None
+    note: str  # how the offset reached the due date (holidays skipped, month-end clamp)
+    option: OffsetOption | None
+    option_index: int  # -1 for windows and per-event anchors without offsets
+    capped: tuple[str, date, str] | None  # (label, offset due, offset note) of an earlier_of date
+    capped_index: int
+    window: Window | None = None
+
+
+Tail = str | Callable[[], str]
+"""The "what happened" part of an explanation: text, or a function writing it when asked."""
+
+
+def explanation(
+    timing: Timing, no_head: bool, tail: Tail, decl: Rule, layer: Layer
+) -> tuple[str, str]:
+    """``(explanation, basis)`` of one obligation, from what the evaluation recorded (run only
+    when the explanation, or the basis a dependent rule quotes, is first read)."""
+    option = timing.option
+    if no_head:  # a duty that does not apply here has no timescale to explain
+        text, basis = "", ""
+    else:
+        text, basis = head(
+            timing.anchor, timing.due, timing.note, option, timing.capped, timing.window
+        )
+    cite = option.citation if option is not None and option.citation else decl.citation
+    what = tail if isinstance(tail, str) else tail()
+    return " ".join(part for part in (text, what, cited(cite, decl, layer)) if part), basis
+
+
+def ending_tail(status: str, label: str, event: Event | None, on: date | None) -> str:
+    assert event is not None and on is not None
+    if label:
+        return f"{verdict(status)}: {label} ({event_phrase(event)}, {fmt_date(on)})."
+    return f"{verdict(status)}: {event_phrase(event)} on {fmt_date(on)}."
+
+
+def too_late_tail(closes: date | None) -> str:
+    assert closes is not None
+    return f"Not met by {fmt_date(closes)}, after which it could not be done in time."
+
+
+def outcome_tail(
+    status: str,
+    event: Event | None,
+    closed_on: date | None,
+    data_until: date | None,
+    as_of: date,
+    ended_how: tuple[EndedBy, date | None, str],
+) -> str:
+    """What happened, for an obligation timed by its offset or window (no ending)."""
+    if event is not None and closed_on is not None:
+        return f"Met on {fmt_date(closed_on)} by {event_phrase(event)}."
+    if data_until is not None:
+        return f"Not met by {fmt_date(data_until)}, when the data ends."
+    if status == "overdue":
+        return f"Not met as at {fmt_date(as_of)}."
+    if status == "pending":
+        return f"Not yet met as at {fmt_date(as_of)}."
+    ended = ended_words(*ended_how, as_of)
+    if status == "missed":
+        return f"Not met before {ended}."
+    return f"{ended[0].upper()}{ended[1:]}, before the due date."  # not_required

@@ -6,8 +6,9 @@ code): the part of the engine that answers "what date is ``placement.start + 12 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from lacplan.calendar import add_months, age_on
 from lacplan.offsets import Months, apply_offset
@@ -162,89 +163,128 @@ class Resolver:
     def _holds(
         self, conds: Sequence[Condition], scope: Scope, local: dict[str, date | None]
     ) -> bool:
+        tests = _TESTS
         for c in conds:  # noqa: SIM110 - a plain loop: no generator per call in the hot path
-            if not self._holds1(c, scope, local):
+            if not tests[type(c)](self, c, scope, local):
                 return False
         return True
 
     def _holds1(self, c: Condition, scope: Scope, local: dict[str, date | None]) -> bool:
+        test: Callable[[Resolver, Any, Scope, dict[str, date | None]], bool] = _TESTS[type(c)]
+        return test(self, c, scope, local)
+
+    def _c_attr_condition(
+        self, c: AttrCondition, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        return self._attr(c, scope) == c.equals
+
+    def _c_age_condition(
+        self, c: AgeCondition, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
         run = self.run
-        if isinstance(c, AttrCondition):
-            return self._attr(c, scope) == c.equals
-        if isinstance(c, AgeCondition):
-            on = self._ref(c.on, scope, local)
-            if on is None:
-                return False
-            age = age_on(run.case.date_of_birth, on)
-            if c.below is not None and not age < c.below:
-                return False
-            if c.at_least is not None and not age >= c.at_least:
-                return False
-            if c.range_convention is not None:
-                lo, hi = getattr(run.conventions, c.range_convention)
-                return bool(lo <= age <= hi)
-            return True
-        if isinstance(c, DateBefore):
-            on = self._ref(c.on, scope, local)
-            limit = self._date(c.limit, scope, local)
-            return on is not None and limit is not None and on < limit
-        if isinstance(c, DateOnOrAfter):
-            on = self._ref(c.on, scope, local)
-            return on is not None and on >= c.date
-        if isinstance(c, EventState):
-            on = self._ref(c.on, scope, local)
-            if on is None:
-                return False
-            idx = self._events(c.scope, scope)
-            latest: tuple[date, int, bool] | None = None
-            for match, value in ((c.set, True), (c.clear, False)):
-                found, dates = idx.select((match,))
-                k = bisect_right(dates, on)
-                if k and (latest is None or found[k - 1][:2] > latest[:2]):
-                    latest = (found[k - 1][0], found[k - 1][1], value)
-            return latest is not None and latest[2]
-        if isinstance(c, EventExists):
-            start = self._date(c.start, scope, local)
-            before = self._date(c.before, scope, local)
-            if start is None or before is None:
-                return False
-            _, days = self._events(c.scope, scope).select((c.match,))
-            lo, hi = bisect_left(days, start), bisect_left(days, before)
-            if lo < hi:
-                local["matched"] = days[hi - 1]  # the latest such event: an exemption relies on it
-            return lo < hi
-        if isinstance(c, LookedAfterFor):
-            on = self._ref(c.on, scope, local)
-            p = scope.period
-            if on is None or on < p.start:
-                return False
-            if p.end is not None and p.end <= run.as_of and on > p.end:
-                return False
-            return add_months(p.start, c.months) <= on + _DAY
-        if isinstance(c, InPeriod):
-            on = self._ref(c.on, scope, local)
-            p = scope.period
-            return on is not None and p.start <= on and (p.end is None or on <= p.end)
-        if isinstance(c, LegalStatusIs):
-            on = self._ref(c.on, scope, local)
-            return on is not None and scope.period.legal_status_on(on) in c.status_in
-        if isinstance(c, RuleStatusCondition):
-            prior = scope.results.get(c.rule) or run.results.get(c.rule)
-            if not prior:
-                return False
-            status: str = prior[0].status
-            if c.reason_in and prior[0].reason not in c.reason_in:
-                return False
-            return any(status == s for s in c.status_in)
-        if isinstance(c, ConventionCondition):
-            return bool(getattr(run.conventions, c.name) == c.equals)
-        if isinstance(c, NotCondition):
-            return not self._holds(c.conditions, scope, local)
-        if isinstance(c, AnyCondition):
-            return any(self._holds1(x, scope, local) for x in c.conditions)
-        if isinstance(c, AllCondition):
-            return self._holds(c.conditions, scope, local)
-        raise TypeError(f"unsupported condition {type(c).__name__}")  # pragma: no cover
+        on = self._ref(c.on, scope, local)
+        if on is None:
+            return False
+        age = age_on(run.case.date_of_birth, on)
+        if c.below is not None and not age < c.below:
+            return False
+        if c.at_least is not None and not age >= c.at_least:
+            return False
+        if c.range_convention is not None:
+            lo, hi = getattr(run.conventions, c.range_convention)
+            return bool(lo <= age <= hi)
+        return True
+
+    def _c_date_before(self, c: DateBefore, scope: Scope, local: dict[str, date | None]) -> bool:
+        on = self._ref(c.on, scope, local)
+        limit = self._date(c.limit, scope, local)
+        return on is not None and limit is not None and on < limit
+
+    def _c_date_on_or_after(
+        self, c: DateOnOrAfter, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        on = self._ref(c.on, scope, local)
+        return on is not None and on >= c.date
+
+    def _c_event_state(self, c: EventState, scope: Scope, local: dict[str, date | None]) -> bool:
+        on = self._ref(c.on, scope, local)
+        if on is None:
+            return False
+        idx = self._events(c.scope, scope)
+        latest: tuple[date, int, bool] | None = None
+        for match, value in ((c.set, True), (c.clear, False)):
+            found, dates = idx.select((match,))
+            k = bisect_right(dates, on)
+            if k and (latest is None or found[k - 1][:2] > latest[:2]):
+                latest = (found[k - 1][0], found[k - 1][1], value)
+        return latest is not None and latest[2]
+
+    def _c_event_exists(self, c: EventExists, scope: Scope, local: dict[str, date | None]) -> bool:
+        start = self._date(c.start, scope, local)
+        before = self._date(c.before, scope, local)
+        if start is None or before is None:
+            return False
+        _, days = self._events(c.scope, scope).select((c.match,))
+        lo, hi = bisect_left(days, start), bisect_left(days, before)
+        if lo < hi:
+            local["matched"] = days[hi - 1]  # the latest such event: an exemption relies on it
+        return lo < hi
+
+    def _c_looked_after_for(
+        self, c: LookedAfterFor, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        run = self.run
+        on = self._ref(c.on, scope, local)
+        p = scope.period
+        if on is None or on < p.start:
+            return False
+        if p.end is not None and p.end <= run.as_of and on > p.end:
+            return False
+        return add_months(p.start, c.months) <= on + _DAY
+
+    def _c_in_period(self, c: InPeriod, scope: Scope, local: dict[str, date | None]) -> bool:
+        on = self._ref(c.on, scope, local)
+        p = scope.period
+        return on is not None and p.start <= on and (p.end is None or on <= p.end)
+
+    def _c_legal_status_is(
+        self, c: LegalStatusIs, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        on = self._ref(c.on, scope, local)
+        return on is not None and scope.period.legal_status_on(on) in c.status_in
+
+    def _c_rule_status_condition(
+        self, c: RuleStatusCondition, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        run = self.run
+        prior = scope.results.get(c.rule) or run.results.get(c.rule)
+        if not prior:
+            return False
+        status: str = prior[0].status
+        if c.reason_in and prior[0].reason not in c.reason_in:
+            return False
+        return any(status == s for s in c.status_in)
+
+    def _c_convention_condition(
+        self, c: ConventionCondition, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        run = self.run
+        return bool(getattr(run.conventions, c.name) == c.equals)
+
+    def _c_not_condition(
+        self, c: NotCondition, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        return not self._holds(c.conditions, scope, local)
+
+    def _c_any_condition(
+        self, c: AnyCondition, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        return any(self._holds1(x, scope, local) for x in c.conditions)
+
+    def _c_all_condition(
+        self, c: AllCondition, scope: Scope, local: dict[str, date | None]
+    ) -> bool:
+        return self._holds(c.conditions, scope, local)
 
     def _attr(self, c: AttrCondition, scope: Scope) -> object:
         if c.target == "period":
@@ -269,3 +309,22 @@ class Resolver:
         return getattr(target, c.field)
 
     # ------------------------------------------------------------------ obligations
+
+
+#: Each condition class's test (a dict look-up instead of a chain of ``isinstance``).
+_TESTS: dict[type, Callable[[Resolver, Any, Scope, dict[str, date | None]], bool]] = {
+    AttrCondition: Resolver._c_attr_condition,
+    AgeCondition: Resolver._c_age_condition,
+    DateBefore: Resolver._c_date_before,
+    DateOnOrAfter: Resolver._c_date_on_or_after,
+    EventState: Resolver._c_event_state,
+    EventExists: Resolver._c_event_exists,
+    LookedAfterFor: Resolver._c_looked_after_for,
+    InPeriod: Resolver._c_in_period,
+    LegalStatusIs: Resolver._c_legal_status_is,
+    RuleStatusCondition: Resolver._c_rule_status_condition,
+    ConventionCondition: Resolver._c_convention_condition,
+    NotCondition: Resolver._c_not_condition,
+    AnyCondition: Resolver._c_any_condition,
+    AllCondition: Resolver._c_all_condition,
+}

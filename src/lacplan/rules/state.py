@@ -79,8 +79,9 @@ _MISSING = object()
 
 
 def _fields_match(event: Event, match: EventMatch) -> bool:
-    return all(getattr(event, k, _MISSING) == v for k, v in match.fields) and all(
-        getattr(event, k, _MISSING) is None for k in match.null_fields
+    values = event.__dict__  # a model's fields (an absent one is a field of another event type)
+    return all(values.get(k, _MISSING) == v for k, v in match.fields) and all(
+        values.get(k, _MISSING) is None for k in match.null_fields
     )
 
 
