@@ -83,6 +83,36 @@ def describe_offset(offset: Offset) -> str:
     return _plural(offset.n, "month")
 
 
+def offset_date(
+    anchor: date,
+    offset: Offset,
+    calendar: WorkingDayCalendar,
+    month_arithmetic: str = "calendar",
+) -> date:
+    """The date ``offset`` after ``anchor``: :func:`apply_offset` without its note (the
+    engine's hot path; the note is written only for an explanation, by :func:`offset_note`)."""
+    if isinstance(offset, WorkingDays):
+        return calendar.add_working_days(anchor, offset.n)
+    if isinstance(offset, Days):
+        return anchor + timedelta(days=offset.n)
+    if isinstance(offset, Weeks):
+        return anchor + timedelta(weeks=offset.n)
+    if month_arithmetic == "fixed_days":
+        days = FIXED_DAYS_PER_MONTHS.get(abs(offset.n), round(abs(offset.n) * 30.4375))
+        return anchor + timedelta(days=days if offset.n >= 0 else -days)
+    return add_months_clamped(anchor, offset.n)[0]
+
+
+def offset_note(
+    anchor: date,
+    offset: Offset,
+    calendar: WorkingDayCalendar,
+    month_arithmetic: str = "calendar",
+) -> str:
+    """How :func:`offset_date` reached its date (the note of :func:`apply_offset`)."""
+    return apply_offset(anchor, offset, calendar, month_arithmetic)[1]
+
+
 def apply_offset(
     anchor: date,
     offset: Offset,

@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lacplan.calendar import england_and_wales
-from lacplan.offsets import Days, Months, Weeks, WorkingDays, apply_offset, describe_offset
+from lacplan.offsets import (
+    Days,
+    Months,
+    Weeks,
+    WorkingDays,
+    apply_offset,
+    describe_offset,
+    offset_date,
+    offset_note,
+)
 
 CAL = england_and_wales()
 
@@ -43,3 +54,20 @@ def test_describe_offset() -> None:
     assert describe_offset(Days(n=1)) == "1 day"
     assert describe_offset(Weeks(n=6)) == "6 weeks"
     assert describe_offset(Months(n=1)) == "1 month"
+
+
+@given(
+    anchor=st.dates(min_value=date(1995, 1, 1), max_value=date(2055, 12, 31)),
+    unit=st.sampled_from([WorkingDays, Days, Weeks, Months]),
+    n=st.integers(min_value=-60, max_value=60),
+    months=st.sampled_from(["calendar", "fixed_days"]),
+)
+def test_offset_date_and_note_are_apply_offset_in_two_halves(
+    anchor: date, unit: type[WorkingDays | Days | Weeks | Months], n: int, months: str
+) -> None:
+    """The engine's hot path (date now, note when an explanation asks) gives exactly what
+    ``apply_offset`` gives (issue 12)."""
+    offset = unit(n=n)
+    due, note = apply_offset(anchor, offset, CAL, months)
+    assert offset_date(anchor, offset, CAL, months) == due
+    assert offset_note(anchor, offset, CAL, months) == note

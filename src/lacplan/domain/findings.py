@@ -54,6 +54,18 @@ def _event_name(event: _EventBase) -> str:
     return f"{event.type} event{named}"
 
 
+class _EventName:
+    """An event's name in a message, written only if a message uses it."""
+
+    __slots__ = ("event",)
+
+    def __init__(self, event: _EventBase) -> None:
+        self.event = event
+
+    def __format__(self, spec: str) -> str:
+        return format(_event_name(self.event), spec)
+
+
 def case_findings(
     case: Case, as_of: date | None, assignments: Sequence[Assignment] | None = None
 ) -> tuple[Finding, ...]:
@@ -112,7 +124,7 @@ def case_findings(
     for k, (event, assigned) in enumerate(zip(case.events, assignments, strict=True)):
         if as_of is not None and event.date > as_of:
             continue
-        name = _event_name(event)
+        name = _EventName(event)  # written only into a finding's message
         # Leaving-care duties run to the 21st birthday, after care has ended.
         leaving_care = event.type in LEAVING_CARE_EVENT_TYPES and event.date <= b21
         if (
@@ -147,7 +159,7 @@ def case_findings(
                 f"events[{k}].date",
                 f"the {name} is dated before the child's date of birth. Check both dates.",
             )
-        refused_by = getattr(event, "refused_by", "child")
+        refused_by = event.__dict__.get("refused_by", "child")  # a field of refusals only
         if event.type == "health_consent_refused" and refused_by != "child":
             add(
                 "consent_refused_by_other",

@@ -29,11 +29,12 @@ from functools import partial
 from lacplan.calendar import WorkingDayCalendar, birthday, fmt_date
 from lacplan.model import Case, assign_events
 from lacplan.obligation import lazy_obligation
-from lacplan.offsets import apply_offset
+from lacplan.offsets import offset_date, offset_note
 from lacplan.report import ChildResult, Obligation
 from lacplan.rules.conventions import Conventions
 from lacplan.rules.coverage import Seen, unknown_start
 from lacplan.rules.explain import (
+    Note,
     Tail,
     Timing,
     ending_tail,
@@ -93,7 +94,7 @@ class _Evaluator(Satisfying):
     ) -> tuple[date, str] | None:
         opt: AnchorOption
         for opt in decl.anchor:
-            if not self._holds(opt.when, scope, local):
+            if opt.when and not self._holds(opt.when, scope, local):
                 continue
             d = self._date(opt.date, scope, local)
             if d is None:
@@ -111,7 +112,7 @@ class _Evaluator(Satisfying):
         self, decl: Rule, scope: Scope, local: dict[str, date | None]
     ) -> tuple[int, OffsetOption]:
         for i, opt in enumerate(decl.offsets):
-            if self._holds(opt.when, scope, local):
+            if not opt.when or self._holds(opt.when, scope, local):
                 return i, opt
         return len(decl.offsets) - 1, decl.offsets[-1]  # the last option is unconditional
 
@@ -140,10 +141,10 @@ class _Evaluator(Satisfying):
         if option.offset is None:
             return Timing(anchor, None, "", option, index, None, -1)
         run = self.run
-        due, note = apply_offset(
-            anchor[0], option.offset, run.calendar, run.conventions.month_arithmetic
-        )
-        capped: tuple[str, date, str] | None = None
+        months = run.conventions.month_arithmetic
+        due = offset_date(anchor[0], option.offset, run.calendar, months)
+        note = partial(offset_note, anchor[0], option.offset, run.calendar, months)
+        capped: tuple[str, date, Note] | None = None
         capped_index = -1
         for k, earlier in enumerate(option.earlier_of):
             if earlier.when and not self._holds(earlier.when, scope, local):
@@ -359,7 +360,9 @@ class _Evaluator(Satisfying):
         for vs in self.pack.variants(rule_id):
             if vs[0].scope != kind:
                 other_kinds = True
-            elif versions is None and self._holds(vs[0].variant_when, scope, {}):
+            elif versions is None and (
+                not vs[0].variant_when or self._holds(vs[0].variant_when, scope, {})
+            ):
                 versions = vs
         if versions is None:
             if other_kinds and self._covered_elsewhere(rule_id, scope):

@@ -36,6 +36,7 @@ class WindowLike(Protocol):
 
 __all__ = [
     "EVENT_NOUNS",
+    "Note",
     "Tail",
     "Timing",
     "cited",
@@ -181,15 +182,23 @@ def cited(citation: Citation, rule: Rule, layer: Layer | None = None) -> str:
     return f"{text} {kind} of pack {layer.name}{beside}."
 
 
+Note = str | Callable[[], str]
+"""How an offset reached its date: text, or a function writing it when an explanation asks."""
+
+
+def _text(note: Note) -> str:
+    return note if isinstance(note, str) else note()
+
+
 class Timing(NamedTuple):
     """How one obligation was timed, as the engine recorded it (what its explanation reads)."""
 
     anchor: tuple[date, str]
     due: date | None
-    note: str  # how the offset reached the due date (holidays skipped, month-end clamp)
+    note: Note  # how the offset reached the due date (holidays skipped, month-end clamp)
     option: OffsetOption | None
     option_index: int  # -1 for windows and per-event anchors without offsets
-    capped: tuple[str, date, str] | None  # (label, offset due, offset note) of an earlier_of date
+    capped: tuple[str, date, Note] | None  # (label, offset due, offset note) of an earlier_of
     capped_index: int
     window: Window | None = None
 
@@ -207,8 +216,11 @@ def explanation(
     if no_head:  # a duty that does not apply here has no timescale to explain
         text, basis = "", ""
     else:
+        capped = timing.capped
+        if capped is not None:
+            capped = (capped[0], capped[1], _text(capped[2]))
         text, basis = head(
-            timing.anchor, timing.due, timing.note, option, timing.capped, timing.window
+            timing.anchor, timing.due, _text(timing.note), option, capped, timing.window
         )
     cite = option.citation if option is not None and option.citation else decl.citation
     what = tail if isinstance(tail, str) else tail()

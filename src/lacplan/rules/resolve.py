@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from lacplan.calendar import add_months, age_on
-from lacplan.offsets import Months, apply_offset
+from lacplan.offsets import Months, offset_date
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.pack import RulePack
 from lacplan.rules.schema import (
@@ -140,11 +140,11 @@ class Resolver:
     def _shift(self, expr: DateExpr, d: date, scope: Scope) -> date | None:
         run = self.run
         if expr.offset is not None:
-            d = apply_offset(d, expr.offset, run.calendar, run.conventions.month_arithmetic)[0]
+            d = offset_date(d, expr.offset, run.calendar, run.conventions.month_arithmetic)
         if expr.minus_months_convention is not None:
             months = int(getattr(run.conventions, expr.minus_months_convention))
             back = Months(n=-months)
-            d = apply_offset(d, back, run.calendar, run.conventions.month_arithmetic)[0]
+            d = offset_date(d, back, run.calendar, run.conventions.month_arithmetic)
         if expr.plus_days_field is not None:
             days = getattr(scope.period, expr.plus_days_field)
             if days is None:

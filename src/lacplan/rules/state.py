@@ -44,7 +44,7 @@ class EventIndex:
 
     by_type: dict[str, EventList] = field(default_factory=dict)
     # Memo of `select` results, keyed by the identity of the (long-lived) EventMatch objects.
-    _memo: dict[tuple[int, ...], tuple[EventList, list[date]]] = field(default_factory=dict)
+    _memo: dict[int | tuple[int, ...], tuple[EventList, list[date]]] = field(default_factory=dict)
 
     def add(self, pos: int, event: Event) -> None:
         self.by_type.setdefault(event.type, []).append((event.date, pos, event))
@@ -55,7 +55,9 @@ class EventIndex:
 
     def select(self, matches: Sequence[EventMatch]) -> tuple[EventList, list[date]]:
         """Events matching any of ``matches`` sorted by (date, position), and their dates."""
-        key = tuple(map(id, matches))
+        key: int | tuple[int, ...] = (
+            id(matches[0]) if len(matches) == 1 else tuple(map(id, matches))
+        )
         hit = self._memo.get(key)
         if hit is not None:
             return hit
@@ -65,7 +67,7 @@ class EventIndex:
             if not lst:
                 continue
             if m.fields or m.null_fields:
-                out.extend(t for t in lst if _fields_match(t[2], m))
+                out.extend([t for t in lst if _fields_match(t[2], m)])
             else:
                 out.extend(lst)
         if len(matches) > 1:
@@ -80,9 +82,13 @@ _MISSING = object()
 
 def _fields_match(event: Event, match: EventMatch) -> bool:
     values = event.__dict__  # a model's fields (an absent one is a field of another event type)
-    return all(values.get(k, _MISSING) == v for k, v in match.fields) and all(
-        values.get(k, _MISSING) is None for k in match.null_fields
-    )
+    for k, v in match.fields:  # plain loops: no generator per call in the hot path
+        if values.get(k, _MISSING) != v:
+            return False
+    for k in match.null_fields:  # noqa: SIM110
+        if values.get(k, _MISSING) is not None:
+            return False
+    return True
 
 
 EMPTY_INDEX = EventIndex()

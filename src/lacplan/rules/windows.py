@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from lacplan.calendar import fmt_date
-from lacplan.offsets import apply_offset
+from lacplan.offsets import offset_date
 from lacplan.rules.conventions import TermWindow
 from lacplan.rules.resolve import Resolver
 from lacplan.rules.schema import RollingWindows, Windows
@@ -93,7 +93,7 @@ class Windowing(Resolver):
         start = first
         while start <= limit and len(out) < _WINDOW_LIMIT:
             step = type(every)(n=every.n * (len(out) + 1))
-            nxt = apply_offset(first, step, run.calendar, run.conventions.month_arithmetic)[0]
+            nxt = offset_date(first, step, run.calendar, run.conventions.month_arithmetic)
             end = nxt - timedelta(days=1)
             n = len(out) + schedule.number_from
             name = schedule.name.format(n=n, nth=_ordinal(n))
