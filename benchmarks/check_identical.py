@@ -77,9 +77,9 @@ def main() -> int:
         )
         try:
             cohort = work / "cohort.jsonl"
+            synth = ["synth", str(args.children), "--seed", str(args.seed), "--as-of", args.as_of]
             subprocess.run(
-                [sys.executable, "-c", RUN, "synth", str(args.children)]
-                + ["--seed", str(args.seed), "--as-of", args.as_of, "-o", str(cohort)],
+                [sys.executable, "-c", RUN, *synth, "-o", str(cohort)],
                 env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
                 check=True,
             )
