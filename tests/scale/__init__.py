@@ -1,0 +1,1 @@
+"""Scaling out: the per-partition function and the Dask recipe (docs/dask.md)."""
