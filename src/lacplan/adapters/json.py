@@ -4,6 +4,13 @@
 :class:`~lacplan.model.RecordError` saying where the record was and what is wrong with it. One bad
 record never stops the others, so ``records in == valid + rejected`` always holds. JSON Lines are
 streamed: a record is yielded before the next line is read.
+
+A JSON Lines record is first validated straight from its text by pydantic's JSON parser (no
+Python objects in between), which is faster. That parser keeps the last of two equal keys, where
+lacplan rejects the record, so a case it reads is kept only when a count proves the text held no
+duplicate key (:func:`_fast_case`); any other outcome re-reads the line the reference way
+(``json.loads`` with duplicate, depth and number checks, then validation from Python objects),
+which alone produces rejections. The result is the same either way.
 """
 
 from __future__ import annotations
@@ -11,7 +18,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import IO, Any, Final
+
+from pydantic_core import from_json
 
 from lacplan.domain.case import Case
 from lacplan.domain.validation import Problem, RecordError, _validate
@@ -26,6 +36,14 @@ Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 """A path, or a file object opened for reading (text, or bytes decoded as UTF-8)."""
 
 _Line = str | None  # None: a line that is not valid UTF-8
+_Data = str | bytes  # a line as read (bytes from a binary file): what pydantic's parser reads
+_BOM: Final = b"\xef\xbb\xbf"
+
+_validate_json: Final = Case.__pydantic_validator__.validate_json
+
+#: Larger ``agreed_visit_interval_days`` values are left to the reference path, which decides
+#: whether a number has too many digits to read.
+_LARGEST_FAST_INT: Final = 10**18
 
 
 class _BadJson(Exception):
@@ -55,14 +73,17 @@ def _loads(text: str, *, with_line: bool) -> Any:
         raise _BadJson(f"{exc.msg} at {where}") from None
     except RecursionError:
         raise _BadJson("it is nested too deeply") from None
+    except ValueError:  # an integer longer than sys.get_int_max_str_digits() (4300 by default)
+        raise _BadJson("a number has too many digits") from None
 
 
 def _is_jsonl(file_name: str | None) -> bool:
     return file_name is not None and file_name.lower().endswith(JSONL_SUFFIXES)
 
 
-def _lines(fh: IO[str] | IO[bytes]) -> Iterator[_Line]:
-    """Physical lines, one ``readline`` at a time; bytes are decoded line by line."""
+def _read_lines(fh: IO[str] | IO[bytes]) -> Iterator[tuple[_Line, _Data]]:
+    """Physical lines, one ``readline`` at a time, as ``(text, data)``: ``text`` decoded (bytes
+    line by line, ``None`` if not UTF-8), ``data`` as read; a leading byte order mark dropped."""
     first = True
     while True:
         raw = fh.readline()
@@ -74,12 +95,124 @@ def _lines(fh: IO[str] | IO[bytes]) -> Iterator[_Line]:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 text = None
+            if first and text is not None:
+                raw = raw.removeprefix(_BOM)
         else:
             text = raw
         if first and text is not None:
             text = text.removeprefix("\ufeff")
+            if isinstance(raw, str):
+                raw = text
         first = False
-        yield text
+        yield text, raw
+
+
+def _lines(fh: IO[str] | IO[bytes]) -> Iterator[_Line]:
+    """Physical lines, one ``readline`` at a time; bytes are decoded line by line."""
+    return (text for text, _ in _read_lines(fh))
+
+
+def _parsed_keys(record: dict[str, Any]) -> int:
+    """How many keys the objects of a parsed case record hold (each object's distinct keys).
+
+    Walks the objects a valid case has (labels, periods, placements, legal statuses, events,
+    coverage and its spans, source findings); missing one only makes the count smaller.
+    """
+    keys = len(record)
+    labels = record.get("labels")
+    if labels:
+        keys += len(labels)
+    for period in record.get("periods", ()):
+        keys += len(period) + sum(map(len, period["placements"]))
+        keys += sum(map(len, period.get("legal_status", ())))
+    keys += sum(map(len, record.get("events", ())))
+    coverage = record.get("coverage")
+    if coverage:
+        keys += len(coverage) + sum(map(len, coverage.get("observed", ())))
+    keys += sum(map(len, record.get("source_findings", ())))
+    return keys
+
+
+_fields_set: Final = attrgetter("__pydantic_fields_set__")
+
+
+def _keys_given(case: Case, data: _Data) -> int | None:
+    """How many distinct keys the objects of the record ``case`` was read from held.
+
+    Counted from the fields each model was given (and the labels), except where lacplan itself
+    may have set a field (a period numbered by start order, the first placement of an emergency
+    period marked as an emergency): then from a parse of ``data``. ``None`` when only the
+    reference path can tell (an ``agreed_visit_interval_days`` too large for this path).
+    """
+    keys = len(case.__pydantic_fields_set__) + len(case.labels)
+    guessed = False
+    for rank, period in enumerate(case.periods, start=1):
+        placements = period.placements
+        keys += len(period.__pydantic_fields_set__)
+        keys += sum(map(len, map(_fields_set, placements)))
+        keys += sum(map(len, map(_fields_set, period.legal_status)))
+        interval = period.agreed_visit_interval_days
+        if interval is not None and interval > _LARGEST_FAST_INT:
+            return None
+        if period.period_id == str(rank) or (
+            period.entry == "emergency" and placements[0].emergency
+        ):
+            guessed = True
+    keys += sum(map(len, map(_fields_set, case.events)))
+    coverage = case.coverage
+    if coverage is not None:
+        keys += len(coverage.__pydantic_fields_set__)
+        keys += sum(map(len, map(_fields_set, coverage.observed)))
+    keys += sum(map(len, map(_fields_set, case.source_findings)))
+    if guessed:
+        return _parsed_keys(from_json(data))
+    return keys
+
+
+def _colons_in_strings(case: Case) -> int:
+    """Colons in the strings of ``case`` that came from its record (ids, labels, findings).
+
+    Dates, literals and defaults never hold one. Missing a string only makes the count smaller.
+    """
+    colons = case.child_id.count(":")
+    colons += sum(k.count(":") + v.count(":") for k, v in case.labels.items())
+    for period in case.periods:
+        colons += period.period_id.count(":")
+        colons += sum(p.placement_id.count(":") for p in period.placements)
+    for event in case.events:
+        colons += (event.event_id or "").count(":") + (event.placement_id or "").count(":")
+    if case.coverage is not None:
+        colons += case.coverage.source.count(":")
+    for finding in case.source_findings:
+        colons += finding.code.count(":") + finding.field.count(":") + finding.message.count(":")
+    return colons
+
+
+def _fast_case(data: _Data) -> Case | None:
+    """The case pydantic's JSON parser validates from ``data`` when it is provably the one the
+    reference path gives, else ``None`` (the reference path then reads the line).
+
+    Outside strings a JSON text holds one colon per key, so its colons (less those found in the
+    case's strings, when no ``\\u`` escape could hide one) bound the keys of its objects from
+    above, and the keys the case was built from bound them from below: equal counts prove that
+    no object held a key twice. Any error, or any doubt, goes to the reference path.
+    """
+    try:
+        case: Case = _validate_json(data)
+        keys = _keys_given(case, data)
+    except Exception:  # the reference path decides (and says why)
+        return None
+    colons = data.count(b":") if isinstance(data, bytes) else data.count(":")
+    if keys is not None and colons > keys and not _escapes(data):
+        colons -= _colons_in_strings(case)  # without \u escapes, as many as in the text's strings
+    return case if keys == colons else None
+
+
+def _escapes(data: _Data) -> bool:
+    """Whether ``data`` may hold a ``\\u`` escape (a backslash is searched for first: faster)."""
+    if isinstance(data, bytes):
+        return b"\\" in data and b"\\u" in data
+    return "\\" in data and "\\u" in data
 
 
 def _rejected(file: str, line: int, detail: str) -> RecordError:
@@ -94,9 +227,13 @@ def _record(obj: object, file: str, line: int) -> Case | RecordError:
     return RecordError(file, line, child_id, problems)
 
 
-def _jsonl_line(text: _Line, file: str, line: int) -> Case | RecordError:
+def _jsonl_line(text: _Line, file: str, line: int, data: _Data | None = None) -> Case | RecordError:
+    """The case or rejection for one non-blank JSON Lines line (``data``: the line as read)."""
     if text is None:
         return _rejected(file, line, f"line {line} is not valid UTF-8; save the file as UTF-8.")
+    case = _fast_case(text if data is None else data)
+    if case is not None:
+        return case
     try:
         obj = _loads(text, with_line=False)
     except _BadJson as exc:
@@ -109,11 +246,14 @@ def _jsonl_line(text: _Line, file: str, line: int) -> Case | RecordError:
     return _record(obj, file, line)
 
 
-def _jsonl(numbered: Iterator[tuple[int, _Line]], file: str) -> Iterator[Case | RecordError]:
-    for line, text in numbered:
+_Numbered = Iterator[tuple[int, tuple[_Line, _Data]]]
+
+
+def _jsonl(numbered: _Numbered, file: str) -> Iterator[Case | RecordError]:
+    for line, (text, data) in numbered:
         if text is not None and not text.strip():
             continue
-        yield _jsonl_line(text, file, line)
+        yield _jsonl_line(text, file, line, data)
 
 
 def _document(parts: list[_Line], file: str) -> Iterator[Case | RecordError]:
@@ -138,12 +278,14 @@ def _document(parts: list[_Line], file: str) -> Iterator[Case | RecordError]:
         yield _record(value, file, 1)
 
 
-def _records(lines: Iterator[_Line], file: str, jsonl: bool) -> Iterator[Case | RecordError]:
+def _records(
+    lines: Iterator[tuple[_Line, _Data]], file: str, jsonl: bool
+) -> Iterator[Case | RecordError]:
     numbered = enumerate(lines, start=1)
     if jsonl:
         yield from _jsonl(numbered, file)
         return
-    found = next(((n, t) for n, t in numbered if t is None or t.strip()), None)
+    found = next(((n, t) for n, (t, _) in numbered if t is None or t.strip()), None)
     if found is None:
         return  # an empty or blank file holds no records
     line, text = found
@@ -153,20 +295,20 @@ def _records(lines: Iterator[_Line], file: str, jsonl: bool) -> Iterator[Case | 
         except _BadJson:
             first = None  # not complete on its own line: a pretty-printed object
         if isinstance(first, dict):
-            for next_line, next_text in numbered:
+            for next_line, (next_text, next_data) in numbered:
                 if next_text is None or next_text.strip():
                     yield _record(first, file, line)
-                    yield _jsonl_line(next_text, file, next_line)
+                    yield _jsonl_line(next_text, file, next_line, next_data)
                     yield from _jsonl(numbered, file)
                     return
             yield _record(first, file, 1)
             return
-    yield from _document([text, *(t for _, t in numbered)], file)
+    yield from _document([text, *(t for _, (t, _) in numbered)], file)
 
 
 def _from_path(path: str, file: str) -> Iterator[Case | RecordError]:
     with open(path, "rb") as fh:
-        yield from _records(_lines(fh), file, _is_jsonl(path))
+        yield from _records(_read_lines(fh), file, _is_jsonl(path))
 
 
 def load_cases(source: Source, *, name: str | None = None) -> Iterator[Case | RecordError]:
@@ -197,4 +339,4 @@ def load_cases(source: Source, *, name: str | None = None) -> Iterator[Case | Re
     own = getattr(source, "name", None)
     own_name = own if isinstance(own, str) else None
     file = name if name is not None else (own_name or "<stream>")
-    return _records(_lines(source), file, _is_jsonl(name if name is not None else own_name))
+    return _records(_read_lines(source), file, _is_jsonl(name if name is not None else own_name))
