@@ -9,7 +9,7 @@ obligation), after which the instance becomes an ``Obligation``, whose ``__setat
 every assignment.
 
 The explanation is the only expensive field, and most runs never read it (a compact output, a
-measure, a worklist). The engine therefore hands over a *recipe*, a function of no arguments
+measure, a worklist). The engine therefore hands over a *recipe*, ``(function, *arguments)``
 returning ``(explanation, basis)`` from what the evaluation recorded, and the text is produced
 the first time ``explanation`` (or ``basis``) is read, then kept. Equality, hashing, ``repr``,
 ``as_dict()`` and pickling read the text, so a lazy obligation and one built with its
@@ -18,7 +18,6 @@ explanation given are indistinguishable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import FrozenInstanceError
 from datetime import date
 from typing import Any, cast
@@ -49,8 +48,9 @@ OBLIGATION_FIELDS: tuple[str, ...] = (
     "base_rule",
 )
 
-#: Builds ``(explanation, basis)`` when first asked for.
-Recipe = Callable[[], tuple[str, str]]
+#: Builds ``(explanation, basis)`` when first asked for: ``(function, *arguments)``, a flat
+#: tuple (a report holds one per unread explanation, so it is kept small).
+Recipe = tuple[Any, ...]
 
 #: The fields an obligation is compared on, in order, but for the explanation.
 _COMPARED: tuple[str, ...] = tuple(f for f in OBLIGATION_FIELDS if f != "explanation")
@@ -242,7 +242,7 @@ class Obligation(_Fields):
     def _explain(self) -> None:
         recipe = self._recipe
         if recipe is not None:
-            text, basis = recipe()
+            text, basis = recipe[0](*recipe[1:])
             _set(self, "_text", text)
             _set(self, "_basis", basis)
             _set(self, "_recipe", None)  # drop what the recipe held on to

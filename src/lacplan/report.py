@@ -208,25 +208,15 @@ class Report:
     def to_dataframe(self) -> Any:
         """The obligations as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
 
-        One row per obligation, columns :data:`ROW_FIELDS` then ``label_<name>``;
+        One row per obligation, columns :data:`ROW_FIELDS` then ``label_<name>``, built column
+        by column (:func:`lacplan.frames.report_frame`, where every column's type is listed):
         ``anchor``, ``due``, ``met_on`` and ``as_of`` are ``datetime64`` columns, ``status`` an
-        ordered categorical (most urgent first), ``days_late`` a nullable integer.
+        ordered categorical (most urgent first), ``rule``, the other per-rule text and the labels
+        categoricals, ``days_late`` a nullable integer.
         """
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "Report.to_dataframe needs pandas: pip install 'lacplan[pandas]'"
-            ) from exc
-        labels = sorted({k for c in self.children for k in c.labels})
-        columns = [*ROW_FIELDS, *(f"label_{k}" for k in labels)]
-        df = pd.DataFrame(list(self.rows()), columns=columns)
-        for col in ("anchor", "due", "met_on", "as_of"):
-            df[col] = pd.to_datetime(df[col], format="ISO8601")
-        df["status"] = pd.Categorical(df["status"], categories=STATUS_ORDER, ordered=True)
-        df["days_late"] = df["days_late"].astype("Int64")
-        df["sequence"] = df["sequence"].astype("int64")
-        return df
+        from lacplan.frames import report_frame
+
+        return report_frame(self)
 
     def to_arrow(self) -> Any:
         """The rows as a ``pyarrow.Table`` (needs the ``parquet`` extra): dates as ``date32``,

@@ -51,7 +51,7 @@ def _lazy(text: str, calls: list[int]) -> Obligation:
         return text, "28 days after"
 
     args = [v[f] for f in OBLIGATION_FIELDS if f != "explanation"]
-    return lazy_obligation(*args, date(2021, 2, 4), "offset:0", recipe)  # type: ignore[arg-type]
+    return lazy_obligation(*args, date(2021, 2, 4), "offset:0", (recipe,))  # type: ignore[arg-type]
 
 
 def test_lazy_and_eager_obligations_are_indistinguishable() -> None:

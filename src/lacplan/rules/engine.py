@@ -24,7 +24,6 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from functools import partial
 
 from lacplan.calendar import WorkingDayCalendar, birthday, fmt_date
 from lacplan.model import Case, assign_events
@@ -143,7 +142,7 @@ class _Evaluator(Satisfying):
         run = self.run
         months = run.conventions.month_arithmetic
         due = offset_date(anchor[0], option.offset, run.calendar, months)
-        note = partial(offset_note, anchor[0], option.offset, run.calendar, months)
+        note = (offset_note, anchor[0], option.offset, run.calendar, months)
         capped: tuple[str, date, Note] | None = None
         capped_index = -1
         for k, earlier in enumerate(option.earlier_of):
@@ -206,14 +205,6 @@ class _Evaluator(Satisfying):
         if decl.applies and not self._holds(decl.applies, scope, local):
             return None
         if not in_force:
-
-            def not_in_force() -> str:
-                starts = ", ".join(fmt_date(v.in_force.start) for v in versions)
-                return (
-                    f"Not evaluated: no version of this rule was in force on "
-                    f"{fmt_date(due or t.anchor[0])} (versions start {starts})."
-                )
-
             return self._build(
                 decl,
                 scope,
@@ -223,7 +214,7 @@ class _Evaluator(Satisfying):
                 None,
                 "not_evaluated",
                 "not_in_force",
-                not_in_force,
+                (_not_in_force_tail, versions, due or t.anchor[0]),
                 "not_in_force",
             )
         seen = run.seen
@@ -263,7 +254,8 @@ class _Evaluator(Satisfying):
         tail: Tail
         if out.status is not None:
             status, reason = out.status, out.reason
-            tail = partial(ending_tail, status, out.label, out.event, out.closed_on)
+            phrase = event_phrase(out.event) if out.event is not None else None
+            tail = (ending_tail, status, out.label, phrase, out.closed_on)
             branch = f"ending:{reason}"
         elif (
             seen is not None
@@ -274,15 +266,14 @@ class _Evaluator(Satisfying):
             return self._unjudged(decl, scope, sequence, t, seen.after_data())
         elif out.met_on is None and out.closes is not None and out.closes <= run.as_of:
             status, reason, branch = "missed", None, _branch(t)
-            tail = partial(too_late_tail, out.closes)
+            tail = (too_late_tail, out.closes)
         else:
             status, reason = _status_of(out.met_on, due, scope.end, run.as_of)
             branch = _branch(t)
             until = seen.until if status == "overdue" and seen is not None and run.clipped else None
-            ended_how = (scope.ended_by, scope.end, scope.end_label)
-            tail = partial(
-                outcome_tail, status, out.event, out.closed_on, until, run.as_of, ended_how
-            )
+            phrase = event_phrase(out.event) if out.event is not None else None
+            tail = (outcome_tail, status, phrase, out.closed_on, until, run.as_of)
+            tail += (scope.ended_by, scope.end, scope.end_label)
         return self._build(
             decl, scope, sequence, t, out.met_on, out.closed_on, status, reason, tail, branch
         )
@@ -349,7 +340,7 @@ class _Evaluator(Satisfying):
             decl.base_rule,
             closed_on,
             branch,
-            partial(explanation, timing, no_head, tail, decl, layer),
+            (explanation, timing, no_head, tail, decl, layer),
         )
 
     # ------------------------------------------------------------------ schedules
@@ -468,6 +459,14 @@ class _Evaluator(Satisfying):
             if ob is not None:
                 out.append(ob)
         return out
+
+
+def _not_in_force_tail(versions: Sequence[Rule], on: date) -> str:
+    starts = ", ".join(fmt_date(v.in_force.start) for v in versions)
+    return (
+        f"Not evaluated: no version of this rule was in force on {fmt_date(on)} "
+        f"(versions start {starts})."
+    )
 
 
 def _branch(t: Timing) -> str:

@@ -8,9 +8,8 @@ one real explanation for every rule and branch (generated, checked in CI).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Final, NamedTuple, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from lacplan.calendar import fmt_date
 from lacplan.model import EVENT_TYPES, Event
@@ -36,6 +35,7 @@ class WindowLike(Protocol):
 
 __all__ = [
     "EVENT_NOUNS",
+    "Deferred",
     "Note",
     "Tail",
     "Timing",
@@ -182,12 +182,20 @@ def cited(citation: Citation, rule: Rule, layer: Layer | None = None) -> str:
     return f"{text} {kind} of pack {layer.name}{beside}."
 
 
-Note = str | Callable[[], str]
-"""How an offset reached its date: text, or a function writing it when an explanation asks."""
+Deferred = tuple[Any, ...]
+"""Text not written yet: ``(function, *arguments)``, a flat tuple (smaller than a ``partial``:
+a report keeps one or two per unread explanation)."""
+
+Note = str | Deferred
+"""How an offset reached its date: text, or ``(offset_note, anchor, offset, calendar, months)``
+written when an explanation asks."""
 
 
-def _text(note: Note) -> str:
-    return note if isinstance(note, str) else note()
+def _text(text: str | Deferred) -> str:
+    if isinstance(text, str):
+        return text
+    written: str = text[0](*text[1:])
+    return written
 
 
 class Timing(NamedTuple):
@@ -203,8 +211,9 @@ class Timing(NamedTuple):
     window: Window | None = None
 
 
-Tail = str | Callable[[], str]
-"""The "what happened" part of an explanation: text, or a function writing it when asked."""
+Tail = str | Deferred
+"""The "what happened" part of an explanation: text, or ``(function, *arguments)`` writing it
+when asked."""
 
 
 def explanation(
@@ -223,15 +232,16 @@ def explanation(
             timing.anchor, timing.due, _text(timing.note), option, capped, timing.window
         )
     cite = option.citation if option is not None and option.citation else decl.citation
-    what = tail if isinstance(tail, str) else tail()
+    what = _text(tail)
     return " ".join(part for part in (text, what, cited(cite, decl, layer)) if part), basis
 
 
-def ending_tail(status: str, label: str, event: Event | None, on: date | None) -> str:
+def ending_tail(status: str, label: str, event: str | None, on: date | None) -> str:
+    """What an ending event did (``event``: its :func:`event_phrase`)."""
     assert event is not None and on is not None
     if label:
-        return f"{verdict(status)}: {label} ({event_phrase(event)}, {fmt_date(on)})."
-    return f"{verdict(status)}: {event_phrase(event)} on {fmt_date(on)}."
+        return f"{verdict(status)}: {label} ({event}, {fmt_date(on)})."
+    return f"{verdict(status)}: {event} on {fmt_date(on)}."
 
 
 def too_late_tail(closes: date | None) -> str:
@@ -241,22 +251,26 @@ def too_late_tail(closes: date | None) -> str:
 
 def outcome_tail(
     status: str,
-    event: Event | None,
+    event: str | None,
     closed_on: date | None,
     data_until: date | None,
     as_of: date,
-    ended_how: tuple[EndedBy, date | None, str],
+    ended_by: EndedBy,
+    end: date | None,
+    end_label: str,
 ) -> str:
-    """What happened, for an obligation timed by its offset or window (no ending)."""
+    """What happened, for an obligation timed by its offset or window (no ending); ``event`` is
+    the :func:`event_phrase` of the event that met it. (Tails keep phrases, not events: a
+    report's unread explanations must not keep every child's events alive.)"""
     if event is not None and closed_on is not None:
-        return f"Met on {fmt_date(closed_on)} by {event_phrase(event)}."
+        return f"Met on {fmt_date(closed_on)} by {event}."
     if data_until is not None:
         return f"Not met by {fmt_date(data_until)}, when the data ends."
     if status == "overdue":
         return f"Not met as at {fmt_date(as_of)}."
     if status == "pending":
         return f"Not yet met as at {fmt_date(as_of)}."
-    ended = ended_words(*ended_how, as_of)
+    ended = ended_words(ended_by, end, end_label, as_of)
     if status == "missed":
         return f"Not met before {ended}."
     return f"{ended[0].upper()}{ended[1:]}, before the due date."  # not_required
