@@ -4,13 +4,18 @@ A *working day* (CPPCR 2010 reg 2(1), substance; see ``docs/calendar.md``) is a 
 Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday in England and Wales under the
 Banking and Financial Dealings Act 1971, including substitute days and one-off proclaimed days.
 
-:func:`england_and_wales` builds that calendar once per process from the ``holidays`` package
-(country ``GB``, subdivision ``ENG``) into two integer tables:
+:func:`england_and_wales` builds that calendar once per process from a holiday table shipped
+with lacplan and generated from the ``holidays`` package (country ``GB``, subdivision ``ENG``;
+see :mod:`lacplan.calendar_table`), or from ``holidays`` itself when the installed version is
+not the one the table came from. It keeps, for the ``i``-th covered day:
 
-* ``_cum[i]``: the number of working days in ``[first, first + i]``;
-* ``_ords[k]``: the proleptic ordinal of the ``k``-th working day (0-based).
+* ``_working[i]``: whether it is a working day;
+* ``_up[i]``: the working days in ``[first, day i]``, minus one; ``_down[i]``: those before it;
 
-With them every operation is two list look-ups, with no loop over days::
+and ``_dates[k]``, the ``k``-th working day (0-based) as a ``date`` object.
+
+With them every operation is a range check and two list look-ups, with no loop over
+days and no new ``date`` object::
 
     >>> from datetime import date
     >>> cal = england_and_wales()
@@ -29,12 +34,12 @@ for ``a <= b`` (numpy's count for ``begin > end`` is not the mirror image of ``(
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
+from itertools import accumulate, compress
 from typing import Any
 
 from lacplan.errors import CalendarRangeError
@@ -139,6 +144,10 @@ def fmt_date(d: date) -> str:
     return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month]} {d.year}"
 
 
+#: How many derived (``with_closures``) calendars each calendar remembers.
+_DERIVED_MAX = 16
+
+
 class WorkingDayCalendar:
     """An immutable working-day calendar over a fixed, covered date range.
 
@@ -147,13 +156,18 @@ class WorkingDayCalendar:
     """
 
     __slots__ = (
-        "_cum",
+        "_dates",
+        "_derived",
+        "_down",
         "_first_ord",
         "_last_ord",
         "_names",
         "_np",
-        "_ords",
+        "_skip_ords",
+        "_skips",
         "_statutory",
+        "_up",
+        "_working",
         "source",
     )
 
@@ -170,33 +184,45 @@ class WorkingDayCalendar:
             raise ValueError("calendar range is empty: last < first")
         first_ord = first.toordinal()
         last_ord = last.toordinal()
+        size = last_ord - first_ord + 1
         names: dict[int, str] = {}
         for d, name in non_working.items():
             o = d.toordinal()
             if first_ord <= o <= last_ord and d.weekday() < 5:
                 names[o] = name
-        cum: list[int] = []
-        ords: list[int] = []
-        count = 0
-        # weekday() of the first day, then advance cyclically: no date objects in the loop.
-        wd = first.weekday()
-        for o in range(first_ord, last_ord + 1):
-            if wd < 5 and o not in names:
-                count += 1
-                ords.append(o)
-            cum.append(count)
-            wd = 0 if wd == 6 else wd + 1
-        self._first_ord = first_ord
-        self._last_ord = last_ord
-        self._cum = cum
-        self._ords = ords
-        self._names = names
-        self._np: tuple[Any, Any] | None = None
-        self._statutory = (
+        # The weekday pattern from the first day's weekday, repeated, then the holidays cleared:
+        # every table below is built by C-level list operations, not a Python loop over days.
+        start = first.weekday()
+        week = (True, True, True, True, True, False, False)
+        working = list((week[start:] + week[:start]) * (size // 7 + 1))[:size]
+        for o in names:
+            working[o - first_ord] = False
+        up = list(accumulate(working, initial=-1))
+        del up[0]  # up[i] = working days in [first, day i], minus one (the base for n > 0)
+        down = list(accumulate(working, initial=0))
+        down.pop()  # down[i] = working days in [first, day i) (the base for n <= 0)
+        statutory_ords = (
             frozenset(d.toordinal() for d in statutory)
             if statutory is not None
             else frozenset(names)
         )
+        skip_ords = sorted(names)
+        self._first_ord = first_ord
+        self._last_ord = last_ord
+        self._working = working
+        self._up = up
+        self._down = down
+        self._dates = tuple(
+            map(date.fromordinal, compress(range(first_ord, last_ord + 1), working))
+        )
+        self._names = names
+        self._skip_ords = skip_ords  # the holidays and closures (weekdays), in date order
+        self._skips = tuple(
+            SkippedDay(date.fromordinal(o), names[o], o in statutory_ords) for o in skip_ords
+        )
+        self._np: tuple[Any, Any] | None = None
+        self._derived: dict[tuple[frozenset[date], str], WorkingDayCalendar] = {}
+        self._statutory = statutory_ords
         self.source = source
 
     # ------------------------------------------------------------------ basics
@@ -228,8 +254,13 @@ class WorkingDayCalendar:
 
     def is_working_day(self, d: date) -> bool:
         """True unless ``d`` is a Saturday, Sunday, holiday or closure day."""
-        i = self._index(d)
-        return self._cum[i] != (self._cum[i - 1] if i else 0)
+        i = d.toordinal() - self._first_ord
+        if i >= 0:  # the upper end: the list look-up raises IndexError
+            try:
+                return self._working[i]
+            except IndexError:
+                pass
+        raise CalendarRangeError(d.isoformat(), self.source.first, self.source.last)
 
     def holiday_name(self, d: date) -> str | None:
         """Name of the holiday or closure on weekday ``d``; ``None`` for working days, weekends."""
@@ -244,23 +275,29 @@ class WorkingDayCalendar:
         counts back: the ``|n|``-th working day before ``d``. ``n == 0`` gives ``d`` itself when
         it is a working day, else the next working day.
         """
-        i = self._index(d)
-        c = self._cum[i]  # working days on or before d
-        if n > 0:
-            k = c + n - 1
-        elif n == 0:
-            working = c != (self._cum[i - 1] if i else 0)
-            k = c - 1 if working else c
-        else:
-            working = c != (self._cum[i - 1] if i else 0)
-            k = c - (1 if working else 0) + n
-        if k < 0 or k >= len(self._ords):
-            raise CalendarRangeError(
-                f"{d.isoformat()} {'+' if n >= 0 else '-'} {abs(n)} working days",
-                self.source.first,
-                self.source.last,
-            )
-        return date.fromordinal(self._ords[k])
+        # The guard is one comparison and the list look-ups themselves: a day or a result past
+        # the upper end raises IndexError; only the lower end (a negative index) is compared.
+        i = d.toordinal() - self._first_ord
+        if i >= 0:
+            try:
+                k = self._up[i] + n if n > 0 else self._down[i] + n
+                if k >= 0:
+                    return self._dates[k]
+            except IndexError:
+                pass
+        raise self._range_error(d, n)
+
+    def _range_error(self, d: date, n: int) -> CalendarRangeError:
+        """The error :meth:`add_working_days` raises: the day itself, or the result, is outside."""
+        try:
+            self._index(d)
+        except CalendarRangeError as exc:
+            return exc
+        return CalendarRangeError(
+            f"{d.isoformat()} {'+' if n >= 0 else '-'} {abs(n)} working days",
+            self.source.first,
+            self.source.last,
+        )
 
     def working_days_between(self, a: date, b: date) -> int:
         """Working days in ``(a, b]``; negative (minus those in ``(b, a]``) when ``b < a``.
@@ -268,34 +305,47 @@ class WorkingDayCalendar:
         ``working_days_between(d, add_working_days(d, n)) == n`` for every ``n > 0``, and for
         ``n <= 0`` whenever ``d`` is a working day.
         """
-        return self._cum[self._index(b)] - self._cum[self._index(a)]
+        first = self._first_ord
+        ia, ib = a.toordinal() - first, b.toordinal() - first
+        if ia >= 0 and ib >= 0:
+            try:
+                return self._up[ib] - self._up[ia]
+            except IndexError:
+                pass
+        return self._up[self._index(b)] - self._up[self._index(a)]  # raises for b, then a
 
     def explain(self, d: date, n: int) -> WorkingDayStep:
         """:meth:`add_working_days` with an account of the non-working days it passed over."""
         result = self.add_working_days(d, n)
+        first = self._first_ord
         d_o, r_o = d.toordinal(), result.toordinal()
-        skipped: list[SkippedDay] = []
-        weekend = 0
+        i, j = d_o - first, r_o - first  # both covered: the result exists
+        ords = self._skip_ords
         # The start day is never counted, so it is never "skipped" either: forwards the days
         # passed over are (d, result], backwards [result, d) (result itself is a working day).
-        days = range(d_o + 1, r_o + 1) if r_o >= d_o else range(r_o, d_o)
-        for o in days:
-            if (o - 1) % 7 >= 5:  # date.fromordinal(1) is a Monday
-                weekend += 1
-            elif o in self._names:
-                skipped.append(
-                    SkippedDay(date.fromordinal(o), self._names[o], o in self._statutory)
-                )
-        return WorkingDayStep(d, n, result, tuple(skipped), weekend)
+        # Their weekdays that are not working days are the holidays in that span; the rest of
+        # the non-working days are weekend days.
+        if j >= i:
+            skipped = self._skips[bisect_right(ords, d_o) : bisect_right(ords, r_o)]
+            weekend = (j - i) - (self._up[j] - self._up[i]) - len(skipped)
+        else:
+            skipped = self._skips[bisect_left(ords, r_o) : bisect_left(ords, d_o)]
+            weekend = (i - j) - (self._down[i] - self._down[j]) - len(skipped)
+        return WorkingDayStep(d, n, result, skipped, weekend)
 
     # ------------------------------------------------------------ derivation
     def with_closures(self, dates: Iterable[date], name: str | None = None) -> WorkingDayCalendar:
         """A new calendar that also treats ``dates`` (e.g. 27-31 Dec) as non-working.
 
-        The closures are labelled non-statutory in explanations; ``self`` is not changed.
+        The closures are labelled non-statutory in explanations; ``self`` is not changed. The
+        same closures asked for again give the same (immutable) calendar, not a rebuilt one.
         """
         label = name or "local authority closure"
-        extra = sorted(set(dates))
+        key = (frozenset(dates), label)
+        derived = self._derived.get(key)
+        if derived is not None:
+            return derived
+        extra = sorted(key[0])
         names = {date.fromordinal(o): nm for o, nm in self._names.items()}
         for d in extra:
             names.setdefault(d, label)
@@ -309,9 +359,13 @@ class WorkingDayCalendar:
             last=src.last,
             closures=tuple(sorted(set(src.closures) | set(extra))),
         )
-        return WorkingDayCalendar(
+        derived = WorkingDayCalendar(
             names, first=src.first, last=src.last, source=source, statutory=statutory
         )
+        if len(self._derived) >= _DERIVED_MAX:
+            self._derived.clear()
+        self._derived[key] = derived
+        return derived
 
     # ------------------------------------------------------------ batch path
     def add_working_days_many(self, dates: Any, ns: Any) -> Any:
@@ -329,25 +383,24 @@ class WorkingDayCalendar:
         # One unsigned comparison guards both ends: a negative index (or NaT) wraps to a huge one.
         if i.size and (i.view(np.uint64) > self._last_ord - self._first_ord).any():
             raise CalendarRangeError("a date in the batch", self.source.first, self.source.last)
-        # As in add_working_days: k = c + n - 1 for n > 0, else k = (c - 1 if working else c) + n,
-        # i.e. the working-day count up to the day before d, plus n.
+        # As in add_working_days: k = up[i] + n for n > 0, else k = down[i] + n.
         k = np.asarray(step[2 * i + (n <= 0)] + n)
         if k.size and (k.view(np.uint64) >= ords.size).any():
             raise CalendarRangeError("a result in the batch", self.source.first, self.source.last)
         return ords[k].view("datetime64[D]")
 
     def _numpy_tables(self) -> tuple[Any, Any]:
-        # A pure cache of derived data, built on first batch call: step[2i] = cum[i] - 1 and
-        # step[2i + 1] = cum[i - 1] (the base index for n > 0 and n <= 0), and the working days
+        # A pure cache of derived data, built on first batch call: step[2i] = up[i] and
+        # step[2i + 1] = down[i] (the base index for n > 0 and n <= 0), and the working days
         # as days since 1970-01-01.
         if self._np is None:
             import numpy as np
 
-            cum = np.asarray(self._cum, dtype=np.int64)
-            step = np.empty(2 * cum.size, dtype=np.int64)
-            step[0::2] = cum - 1
-            step[1::2] = np.concatenate(([0], cum[:-1]))
-            tables = (step, np.asarray(self._ords, dtype=np.int64) - _EPOCH_ORDINAL)
+            step = np.empty(2 * len(self._up), dtype=np.int64)
+            step[0::2] = self._up
+            step[1::2] = self._down
+            working = np.flatnonzero(np.asarray(self._working, dtype=bool))
+            tables = (step, working + (self._first_ord - _EPOCH_ORDINAL))
             object.__setattr__(self, "_np", tables)
             return tables
         return self._np
@@ -356,31 +409,24 @@ class WorkingDayCalendar:
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
-def _holidays_version() -> str:
-    try:
-        return _dist_version("holidays")
-    except PackageNotFoundError:  # pragma: no cover - holidays is a hard dependency
-        return "unknown"
-
-
 @cache
 def england_and_wales() -> WorkingDayCalendar:
     """The statutory England & Wales working-day calendar, 1990-2060 (built once, cached).
 
     Source: ``holidays.country_holidays("GB", subdiv="ENG")``: bank holidays under the 1971 Act
     with substitute days and one-off proclaimed days (2020-05-08, 2022-06-02/03, 2022-09-19,
-    2023-05-08, ...), Christmas Day and Good Friday.
+    2023-05-08, ...), Christmas Day and Good Friday. lacplan ships that table, generated from a
+    recorded ``holidays`` version, and uses it when the installed ``holidays`` is that version
+    (so ``holidays`` is not imported); otherwise it asks ``holidays``. ``source`` names the
+    installed version either way.
     """
-    import holidays
+    from lacplan.calendar_table import holiday_names
 
-    table = holidays.country_holidays(
-        "GB", subdiv="ENG", years=range(COVERED_FIRST.year, COVERED_LAST.year + 1)
-    )
-    names = {d: str(nm) for d, nm in table.items()}
+    names, provider_version = holiday_names()
     source = CalendarSource(
         name="england-and-wales",
         provider="holidays (GB, subdiv ENG)",
-        provider_version=_holidays_version(),
+        provider_version=provider_version,
         first=COVERED_FIRST,
         last=COVERED_LAST,
     )
