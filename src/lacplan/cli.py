@@ -5,7 +5,8 @@
     lacplan upcoming PATH... --as-of D [--days 14] [--by label:KEY]
     lacplan explain PATH... --as-of D [--child ID] [--rule ID] [--sequence N]
     lacplan evaluate PATH... --as-of D [--rules england[+ifa]] [--overlay FILE]...
-                     [--format json|jsonl|csv|table] [-o FILE]
+                     [--format json|jsonl|csv|table|xlsx|parquet] [-o FILE]
+                     [--columns all|compact|A,B,...]
                      [--input-format json|ssda903|auto] [--year PATH=YYYY]... [--report-accounting]
     lacplan rules [--rules R] [--overlay FILE]... [--as-of D] [--format table|json|markdown|toml]
     lacplan rules --overlay FILE --check              validate a rule file, evaluate nothing
@@ -16,53 +17,36 @@
 Exit status: 0 when every record was evaluated, 1 when some records were rejected (the rest are
 still evaluated and written), 2 for usage errors (bad options, unreadable files). Bad input never
 produces a traceback; messages name records by file, line, id and field only.
+
+The evaluating commands' outputs are written by :mod:`lacplan.cli_evaluate`.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from importlib.resources import files
-from typing import Any, TextIO
 
 from lacplan._version import __version__
-from lacplan.adapters import INPUT_FORMATS, Batch, read_inputs, scan_label_keys
+from lacplan.adapters import INPUT_FORMATS, Batch
 from lacplan.adapters.json import load_cases
-from lacplan.adapters.ssda903.build import MAX_YEAR, MIN_YEAR
 from lacplan.calendar import england_and_wales, fmt_date
-from lacplan.cli_audit import AUDIT_COMMANDS, add_audit_commands, run_audit
+from lacplan.cli_audit import AUDIT_COMMANDS, add_audit_commands
+from lacplan.cli_evaluate import evaluate_inputs, output_stream, run_evaluate
+from lacplan.columns import COLUMN_PRESETS
 from lacplan.errors import LacplanError, RuleSetError
 from lacplan.model import Case, RecordError, case_json_schema
-from lacplan.outputs import (
-    FILE_FORMATS,
-    FORMATS,
-    count_of,
-    csv_columns,
-    write_csv,
-    write_csv_rows,
-    write_error_line,
-    write_json,
-    write_jsonl_child,
-    write_jsonl_error,
-    write_jsonl_trailer,
-    write_table,
-)
-from lacplan.report import Report, child_rows
-from lacplan.rules import PACK_NAMES, Conventions, RulePack, get_pack
+from lacplan.outputs import FORMATS, count_of
+from lacplan.rules import PACK_NAMES, get_pack
 from lacplan.rules.catalogue import render_catalogue
 
 __all__ = ["DEMO_AS_OF", "main"]
 
 #: The date the bundled demo is evaluated at unless ``--as-of`` is given (no clock is read).
 DEMO_AS_OF = date(2024, 6, 3)
-
-
-class _Usage(Exception):
-    """A usage error: message to stderr, exit status 2."""
 
 
 def _iso_date(text: str) -> date:
@@ -168,8 +152,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--columns",
             metavar="A,B,...",
-            help="csv format: the columns to write, in order (e.g. key,rule,due,status; "
-            "default all)",
+            help=f"the fields of each obligation or row: {' or '.join(COLUMN_PRESETS)} "
+            "(default all; compact leaves out the title, citation, explanation... that the "
+            "rule catalogue gives), or a list in order (e.g. key,rule,due,status)",
         )
 
     ev = sub.add_parser(
@@ -282,217 +267,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-@contextlib.contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    if path is None or path == "-":
-        yield sys.stdout
-        return
-    try:
-        fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise _Usage(f"cannot write {path}: {exc.strerror}") from None
-    with fh:
-        yield fh
-
-
-def _years(specs: Sequence[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for spec in specs:
-        path, sep, year = spec.rpartition("=")
-        if (
-            not sep
-            or not path
-            or not (year.isascii() and year.isdigit() and len(year) == 4)
-            or not (MIN_YEAR <= int(year) <= MAX_YEAR)
-        ):
-            raise _Usage(
-                f"--year expects PATH=YYYY (the year of the return's 31 March, {MIN_YEAR} to "
-                f"{MAX_YEAR}), got {spec!r}"
-            )
-        out[path] = int(year)
-    return out
-
-
-def _sources(args: argparse.Namespace) -> Batch:
-    return read_inputs(args.paths, input_format=args.input_format, years=_years(args.year))
-
-
-def _with_progress(
-    items: Iterator[Case | RecordError], out: TextIO, every: int = 500
-) -> Iterator[Case | RecordError]:
-    """Pass ``items`` through, counting records on ``out`` (a terminal) as they go by."""
-    n = rejected = 0
-    for item in items:
-        n += 1
-        rejected += isinstance(item, RecordError)
-        if n % every == 0:
-            out.write(f"\r{n:,} records read, {rejected:,} rejected")
-            out.flush()
-        yield item
-    if n >= every:
-        out.write(f"\r{n:,} records read, {rejected:,} rejected\n")
-        out.flush()
-
-
-def _run_evaluate(batch: Batch, args: argparse.Namespace) -> int:
-    items: Iterator[Case | RecordError] = iter(batch)
-    if args.progress or (args.progress is None and sys.stderr.isatty()):
-        items = _with_progress(items, sys.stderr)
-    try:
-        return _evaluate_to_output(batch, items, args)
-    finally:
-        if getattr(args, "report_accounting", False):
-            sys.stderr.write(batch.accounting.render())
-
-
-def _evaluate_to_output(
-    batch: Batch, items: Iterator[Case | RecordError], args: argparse.Namespace
-) -> int:
-    from lacplan.evaluate import evaluate, iter_evaluate
-
-    conventions = Conventions(month_arithmetic=args.months)
-    pack = get_pack(args.rules, args.overlay)
-    rejected = 0
-    file_format = getattr(args, "format", None) in FILE_FORMATS
-    if file_format and not args.output:
-        raise _Usage(f"--format {args.format} writes a file: give -o FILE")
-    to_stdout = args.command == "plot" or file_format
-    with _output(None if to_stdout else args.output) as out:
-        if getattr(args, "format", None) == "jsonl":
-            cal = england_and_wales()
-
-            def on_error(err: RecordError) -> None:
-                nonlocal rejected
-                rejected += 1
-                write_jsonl_error(err, out)
-                write_error_line(err, sys.stderr)
-
-            for child in iter_evaluate(
-                items,
-                as_of=args.as_of,
-                pack=pack,
-                conventions=conventions,
-                calendar=cal,
-                on_error=on_error,
-            ):
-                write_jsonl_child(child, out)
-            write_jsonl_trailer(batch, out)
-            return 1 if rejected else 0
-        if args.command == "evaluate" and args.format in (*FILE_FORMATS, "csv"):
-            keys = scan_label_keys(args.paths, input_format=args.input_format)
-            if keys is not None:
-                return _stream_rows(items, batch, args, pack, conventions, keys, out)
-        cases: list[Case] = []
-        if args.command == "plot" or getattr(args, "dfe", False):  # these read the cases too
-            kept = list(items)
-            cases = [c for c in kept if isinstance(c, Case)]
-            items = iter(kept)
-        report = evaluate(
-            _Rebatched(batch, items), as_of=args.as_of, rules=pack, conventions=conventions
-        )
-        if args.command in AUDIT_COMMANDS or args.format is None:
-            run_audit(report, args, out, cases)
-            _report_rejections(report)
-            return 1 if report.errors else 0
-        if args.format in FILE_FORMATS and args.command not in AUDIT_COMMANDS:
-            from lacplan.tabular import report_columns
-
-            _write_file(args, report_columns(report), report.rows(), report.errors)
-            _report_rejections(report)
-            return 1 if report.errors else 0
-        if args.format == "json":
-            write_json(report, out)
-        elif args.format == "csv":
-            chosen = [c.strip() for c in args.columns.split(",")] if args.columns else None
-            write_csv(report, out, chosen)
-        else:
-            write_table(report, out, explain=args.explain)
-        if args.format == "csv":
-            for f in report.source_findings:
-                sys.stderr.write(f"finding {f.code}: {f.message}\n")
-        if args.format != "table":
-            _report_rejections(report)
-        return 1 if report.errors else 0
-
-
-def _stream_rows(
-    items: Iterator[Case | RecordError],
-    batch: Batch,
-    args: argparse.Namespace,
-    pack: RulePack,
-    conventions: Conventions,
-    label_keys: list[str],
-    out: TextIO,
-) -> int:
-    """CSV, xlsx or Parquet written child by child as they are evaluated (flat memory)."""
-    from lacplan.evaluate import iter_evaluate
-
-    chosen = [c.strip() for c in args.columns.split(",")] if args.columns else None
-    columns = csv_columns(None, chosen, label_keys=label_keys)
-    errors: list[RecordError] = []
-    children = iter_evaluate(
-        items, as_of=args.as_of, pack=pack, conventions=conventions, on_error=errors.append
-    )
-    rows = (row for child in children for row in child_rows(child, args.as_of, pack.version))
-    if args.format == "csv":
-        write_csv_rows(rows, columns, out)
-    else:
-        _write_file(args, columns, rows, errors)
-    if args.format == "csv":
-        for f in batch.findings:
-            sys.stderr.write(f"finding {f.code}: {f.message}\n")
-    if errors:
-        sys.stderr.write(f"{count_of(len(errors), 'record', 'records')} rejected:\n")
-        for err in errors:
-            write_error_line(err, sys.stderr)
-    return 1 if errors else 0
-
-
-def _write_file(
-    args: argparse.Namespace,
-    columns: Sequence[str],
-    rows: Iterable[Mapping[str, Any]],
-    errors: Iterable[RecordError],
-) -> None:
-    """``--format parquet`` (the rows) or ``xlsx`` (the rows, then a sheet of the rejected
-    records' problems, read after the rows: a stream fills ``errors`` as it goes)."""
-    from lacplan.tabular import write_parquet_rows, write_xlsx
-
-    if args.format == "parquet":
-        write_parquet_rows(args.output, columns, rows)
-        return
-    problems = (
-        {"file": e.file, "line": e.line, "child_id": e.child_id, **p.as_dict()}
-        for e in errors
-        for p in e.problems
-    )
-    error_columns = ["file", "line", "child_id", "field", "code", "message"]
-    write_xlsx(args.output, {"obligations": (columns, rows), "errors": (error_columns, problems)})
-
-
-def _report_rejections(report: Report) -> None:
-    if report.errors:
-        rejected_text = count_of(len(report.errors), "record", "records")
-        sys.stderr.write(f"{rejected_text} rejected:\n")
-        for err in report.errors:
-            write_error_line(err, sys.stderr)
-
-
-class _Rebatched(Batch):
-    """``batch`` read through ``items`` (its progress counter), keeping its accounting."""
-
-    __slots__ = ("_items", "_of")
-
-    def __init__(self, of: Batch, items: Iterator[Case | RecordError]) -> None:
-        super().__init__()
-        self._of, self._items = of, items
-        self.accounting = of.accounting
-        self.findings = of.findings
-
-    def __iter__(self) -> Iterator[Case | RecordError]:
-        return self._items
-
-
 #: The demo's bundled inputs: six hand-written cases (``--format``), and a synthetic cohort
 #: (the overview), ``lacplan synth 300 --seed 2024 --as-of 2024-06-03`` (a test keeps it so).
 DEMO_CASES = "data/demo_cases.jsonl"
@@ -504,6 +278,11 @@ def _demo_items(name: str) -> Iterator[Case | RecordError]:
     resource = files("lacplan").joinpath(name)
     with resource.open("r", encoding="utf-8") as fh:
         yield from load_cases(fh, name=name.rsplit("/", 1)[-1])
+
+
+def _demo_label_keys(name: str) -> list[str]:
+    """The label keys of the bundled cases (a first pass over them: they are few)."""
+    return sorted({k for c in _demo_items(name) if isinstance(c, Case) for k in c.labels})
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -558,27 +337,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "evaluate" or args.command in AUDIT_COMMANDS:
-            return _run_evaluate(_sources(args), args)
+            return evaluate_inputs(args)
         if args.command == "demo":
             name = DEMO_CASES if args.format is not None else DEMO_COHORT
             if args.cases:
                 print(files("lacplan").joinpath(name))
                 return 0
-            return _run_evaluate(Batch([_demo_items(name)]), args)
+            return run_evaluate(Batch([_demo_items(name)]), args, lambda: _demo_label_keys(name))
         if args.command == "rules":
             return _rules(args)
         if args.command == "synth":
             from lacplan.synth import write_cohort
 
-            with _output(args.output) as out:
+            with output_stream(args.output) as out:
                 write_cohort(out, args.n, seed=args.seed, as_of=args.as_of)
             return 0
         if args.command == "schema":
             print(json.dumps(case_json_schema(), indent=2))
             return 0
         return _calendar(args)
-    except _Usage as exc:
-        parser.exit(2, f"lacplan: error: {exc}\n")
     except LacplanError as exc:
         parser.exit(2, f"lacplan: error: {exc}\n")
     except BrokenPipeError:  # e.g. `lacplan demo | head`

@@ -2,13 +2,16 @@
 CSV or a terminal table.
 
 * ``json``: one document ``{"as_of", "rules", "rules_version", "rules_hash", "lacplan_version",
-  "conventions", "calendar", "children": [...], "errors": [...]}``;
+  "conventions", "calendar", "children": [...], "errors": [...], "accounting", "source_findings"}``
+  (:class:`JsonDocument` writes it child by child, byte for byte what :func:`write_json` gives);
 * ``jsonl``: one line per child (``{"child_id", "labels", "obligations", "findings"}``), and one
   line ``{"error": {...}}`` per rejected record, written as they are evaluated;
 * ``csv``: one row per obligation (:data:`~lacplan.report.ROW_FIELDS`: the obligation's
   fields, then the run's ``as_of`` and ``rules_version``; then a ``label_<name>`` column per
   label key), rejected records are not rows: the CLI reports them on standard error;
 * ``table``: a readable summary for a terminal.
+
+``--columns`` (:mod:`lacplan.columns`) chooses the fields of each obligation or row.
 
 The notebook views (``Report._repr_html_``, ``ChildResult._repr_html_``) are rendered here too:
 compact HTML with inline styles only, every value escaped, at most a bounded number of rows
@@ -21,24 +24,26 @@ import csv
 import heapq
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from html import escape
 from typing import Any, TextIO
 
 from lacplan.adapters.sources import Batch
 from lacplan.calendar import fmt_date
-from lacplan.errors import UsageError
+from lacplan.columns import child_dict, select_columns
 from lacplan.model import Finding, RecordError
-from lacplan.report import ROW_FIELDS, STATUS_ORDER, ChildResult, Obligation, Report
+from lacplan.report import STATUS_ORDER, ChildResult, Obligation, Report
 
 __all__ = [
     "FILE_FORMATS",
     "FORMATS",
+    "JsonDocument",
     "count_of",
     "csv_columns",
     "write_csv",
     "write_csv_rows",
+    "write_csv_values",
     "write_error_line",
     "write_json",
     "write_jsonl_child",
@@ -57,8 +62,14 @@ def write_json(report: Report, out: TextIO) -> None:
     out.write("\n")
 
 
-def write_jsonl_child(child: ChildResult, out: TextIO) -> None:
-    out.write(json.dumps(child.as_dict(), separators=(",", ":")))
+def write_jsonl_child(
+    child: ChildResult,
+    out: TextIO,
+    pick: Callable[[Obligation], dict[str, Any]] | None = None,
+) -> None:
+    """One child's line; ``pick`` (:func:`lacplan.columns.obligation_picker`) chooses the
+    obligations' fields."""
+    out.write(json.dumps(child_dict(child, pick), separators=(",", ":")))
     out.write("\n")
 
 
@@ -86,16 +97,9 @@ def csv_columns(
     keys = set(label_keys)
     if report is not None:
         keys |= {k for c in report.children for k in c.labels}
-    available = [*ROW_FIELDS, *(f"label_{k}" for k in sorted(keys))]
     if not chosen:
-        return available
-    unknown = [c for c in chosen if c not in available and not c.startswith("label_")]
-    if unknown:
-        raise UsageError(
-            f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(ROW_FIELDS)} "
-            "and label_<name>"
-        )
-    return list(dict.fromkeys(chosen))
+        return select_columns(None, keys)
+    return select_columns(",".join(chosen))
 
 
 def write_csv(report: Report, out: TextIO, columns: Sequence[str] | None = None) -> None:
@@ -104,11 +108,64 @@ def write_csv(report: Report, out: TextIO, columns: Sequence[str] | None = None)
 
 
 def write_csv_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: TextIO) -> None:
-    """Write flat rows as CSV (header first), one at a time: nothing is held."""
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    """Write flat rows (dicts) as CSV (header first), one at a time: nothing is held."""
+    write_csv_values(([row.get(c) for c in columns] for row in rows), columns, out)
+
+
+def write_csv_values(rows: Iterable[Sequence[Any]], columns: Sequence[str], out: TextIO) -> None:
+    """Write rows of values (in ``columns`` order; ``None`` is an empty cell) as CSV, header
+    first, one at a time. The header waits for the first row (or the end), so that an input
+    refused as it is first read leaves the output empty."""
+    writer = csv.writer(out, lineterminator="\n")
+    rows = iter(rows)
+    first = next(rows, None)
+    writer.writerow(columns)
+    if first is not None:
+        writer.writerow(first)
+        writer.writerows(rows)
+
+
+class JsonDocument:
+    """The ``json`` document written as it is produced, byte for byte what :func:`write_json`
+    writes for the same report: the ``header`` entries, then each child as it comes, then the
+    ``tail`` entries (the errors, accounting and source findings, known at the end). Nothing
+    is written before the first child (or the end), so that an input refused as it is first
+    read leaves the output empty."""
+
+    __slots__ = ("_header", "_n", "_out")
+
+    def __init__(self, out: TextIO, header: Mapping[str, Any]) -> None:
+        self._out, self._header, self._n = out, header, 0
+
+    def _start(self) -> None:
+        out = self._out
+        out.write("{")
+        for key, value in self._header.items():
+            out.write(f"\n  {json.dumps(key)}: {_indented(value, 1)},")
+        out.write('\n  "children": [')
+
+    def child(self, value: Any) -> None:
+        """Write one child (a JSON-ready dict: :func:`lacplan.columns.child_dict`)."""
+        if not self._n:
+            self._start()
+        self._out.write(",\n    " if self._n else "\n    ")
+        self._out.write(_indented(value, 2))
+        self._n += 1
+
+    def close(self, tail: Mapping[str, Any]) -> None:
+        """End the children and write ``tail``'s entries."""
+        if not self._n:
+            self._start()
+        out = self._out
+        out.write("\n  ]" if self._n else "]")
+        for key, value in tail.items():
+            out.write(f",\n  {json.dumps(key)}: {_indented(value, 1)}")
+        out.write("\n}\n")
+
+
+def _indented(value: Any, level: int) -> str:
+    """``json.dumps(value, indent=2)`` as it reads ``level`` levels deep in a document."""
+    return json.dumps(value, indent=2).replace("\n", "\n" + "  " * level)
 
 
 _STATUS_MARK = {

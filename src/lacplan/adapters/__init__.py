@@ -129,35 +129,64 @@ def _labels_of(obj: object, keys: set[str]) -> None:
                 _labels_of(item, keys)
 
 
-def scan_label_keys(paths: Sequence[str], *, input_format: str = "json") -> list[str] | None:
+def scan_label_keys(
+    paths: Sequence[str], *, input_format: str = "json", stdin: str | None = None
+) -> list[str] | None:
     """The label keys of every case in ``paths``, read ahead so that a streaming writer knows
-    its ``label_<name>`` columns before the first row; ``None`` when that cannot be known
-    without holding the input (standard input). SSDA903 files carry no labels. Records that
+    its ``label_<name>`` columns before the first row. Standard input (``-``) is read from
+    ``stdin``, the path of a copy of it (read as JSON, as :func:`read_inputs` reads it);
+    without one the keys cannot be known without holding the input, and the answer is
+    ``None``. SSDA903 files carry no labels. JSON Lines are read a line at a time. Records that
     are not valid JSON are skipped here (the loader reports them)."""
     if input_format == "ssda903":
         return []
-    if "-" in paths:
-        return None
-    keys: set[str] = set()
-    files: list[str] = []
+    files: list[tuple[str, bool]] = []  # (path, named as JSON Lines)
     for path in paths:
-        if os.path.isdir(path):
-            files += _json_files_in(path)
+        if path == "-":
+            if stdin is None:
+                return None
+            files.append((stdin, False))
+        elif os.path.isdir(path):
+            files += [(f, f.lower().endswith(JSONL_SUFFIXES)) for f in _json_files_in(path)]
         elif input_format == "json" or detect_format(path) == "json":
-            files.append(path)
-    for f in files:
-        with open(f, "rb") as fh:
-            head = fh.read(1 << 16).lstrip(b"\xef\xbb\xbf \t\r\n")
-            fh.seek(0)
-            if head[:1] == b"[" or (head[:1] == b"{" and not f.lower().endswith(JSONL_SUFFIXES)):
-                try:
-                    _labels_of(stdjson.loads(fh.read()), keys)
-                    continue
-                except ValueError:
-                    fh.seek(0)  # JSON Lines after all (one object per line)
-            for line in fh:
-                try:
-                    _labels_of(stdjson.loads(line), keys)
-                except ValueError:
-                    continue
+            files.append((path, path.lower().endswith(JSONL_SUFFIXES)))
+    keys: set[str] = set()
+    for f, jsonl in files:
+        _scan_file(f, jsonl, keys)
     return sorted(keys)
+
+
+def _object_line(line: bytes) -> dict[str, object] | None:
+    """The object on ``line`` if it is one complete JSON object, else ``None``."""
+    if not line.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
+        return None
+    try:
+        obj = stdjson.loads(line)
+    except ValueError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def _scan_file(path: str, jsonl: bool, keys: set[str]) -> None:
+    """Add the label keys of the records in one JSON file. As the loader tells them apart: a
+    file named as JSON Lines, or whose first non-blank line is a complete object, is read a
+    line at a time; otherwise it is one document (an object or an array)."""
+    with open(path, "rb") as fh:
+        lines = iter(fh)
+        if not jsonl:
+            first = next((ln for ln in lines if ln.strip(b"\xef\xbb\xbf \t\r\n")), b"")
+            obj = _object_line(first)
+            if obj is not None:
+                _labels_of(obj, keys)
+            elif first:
+                try:
+                    _labels_of(stdjson.loads(first + fh.read()), keys)
+                    return
+                except ValueError:
+                    fh.seek(0)  # not one document: whatever lines are objects count
+                    lines = iter(fh)
+        for line in lines:
+            try:
+                _labels_of(stdjson.loads(line), keys)
+            except ValueError:
+                continue
