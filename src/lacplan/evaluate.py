@@ -207,19 +207,33 @@ def evaluate(
     children = tuple(
         _stream(items, as_of=day, pack=pack, conventions=conv, calendar=cal, on_error=errors.append)
     )
+    return report_of(cases, day, pack, conv, cal, children, errors)
+
+
+def report_of(
+    cases: object,
+    as_of: date,
+    pack: RulePack,
+    conventions: Conventions,
+    calendar: WorkingDayCalendar,
+    children: Iterable[ChildResult],
+    errors: Iterable[RecordError],
+) -> Report:
+    """The :class:`Report` of one evaluation: its results with the run's provenance (and, when
+    ``cases`` is an adapter's :class:`~lacplan.adapters.Batch`, its accounting and findings)."""
     batch = cases if isinstance(cases, Batch) else None
     return Report(
         accounting=batch.accounting.as_dict() if batch is not None else {},
         source_findings=tuple(Finding(f.code, f.field, f.message) for f in batch.findings)
         if batch is not None
         else (),
-        as_of=day,
+        as_of=as_of,
         rules=pack.name,
         rules_version=pack.version,
         lacplan_version=__version__,
-        conventions=conv.as_dict(),
-        calendar=cal.source.as_dict(),
-        children=children,
+        conventions=conventions.as_dict(),
+        calendar=calendar.source.as_dict(),
+        children=tuple(children),
         errors=tuple(errors),
         rules_hash=pack.content_hash,
     )

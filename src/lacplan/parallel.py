@@ -44,13 +44,12 @@ from datetime import date
 from itertools import islice
 from typing import Any, Final, Generic, TypeVar
 
-from lacplan._version import __version__
 from lacplan.adapters import Batch, read_inputs
 from lacplan.adapters.json import _is_jsonl, _jsonl_line, _lines, load_cases
 from lacplan.calendar import WorkingDayCalendar, england_and_wales
 from lacplan.errors import UsageError
-from lacplan.evaluate import _as_date, iter_evaluate
-from lacplan.model import Case, Finding, RecordError
+from lacplan.evaluate import _as_date, iter_evaluate, report_of
+from lacplan.model import Case, RecordError
 from lacplan.report import ChildResult, Report
 from lacplan.rules import Conventions, RulePack, get_pack
 
@@ -606,19 +605,12 @@ def evaluate_report(
             **options,
         )
     )
-    batch = cases if isinstance(cases, Batch) else None
-    return Report(
-        accounting=batch.accounting.as_dict() if batch is not None else {},
-        source_findings=tuple(Finding(f.code, f.field, f.message) for f in batch.findings)
-        if batch is not None
-        else (),
-        as_of=day,
-        rules=pack.name,
-        rules_version=pack.version,
-        lacplan_version=__version__,
-        conventions=conv.as_dict(),
-        calendar=(calendar or england_and_wales()).source.as_dict(),
-        children=tuple(o for o in outputs if isinstance(o, ChildResult)),
-        errors=tuple(o for o in outputs if isinstance(o, RecordError)),
-        rules_hash=pack.content_hash,
+    return report_of(
+        cases,
+        day,
+        pack,
+        conv,
+        calendar or england_and_wales(),
+        (o for o in outputs if isinstance(o, ChildResult)),
+        (o for o in outputs if isinstance(o, RecordError)),
     )
