@@ -175,7 +175,8 @@ def main() -> int:
     parser.add_argument("--items", choices=("raw", "cases"), default="raw", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
-        return _drive(*args.drive, args.jobs, args.items, args.chunk_size)
+        source, output = args.drive
+        return _drive(source, output, args.jobs, args.items, args.chunk_size)
 
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     if any(v.startswith("cli") and v != "cli" for v in variants) and not _cli_has_jobs():
