@@ -173,14 +173,7 @@ def _read_inputs(
 ) -> Batch:
     """``args.paths`` as a batch; ``-`` is read from ``spool`` (standard input's copy) if any,
     under its own name (``<stdin>``)."""
-    if spool is None:
-        return read_inputs(args.paths, input_format=args.input_format, years=years)
-    stdin = sys.stdin
-    sys.stdin = spool  # read_inputs reads '-' from sys.stdin (text or bytes both do)
-    try:
-        return read_inputs(args.paths, input_format=args.input_format, years=years)
-    finally:
-        sys.stdin = stdin
+    return read_inputs(args.paths, input_format=args.input_format, years=years, stdin=spool)
 
 
 def evaluate_inputs(args: argparse.Namespace) -> int:

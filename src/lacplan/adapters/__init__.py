@@ -16,7 +16,7 @@ import json as stdjson  # (the name json is the sibling module lacplan.adapters.
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import IO, Any, Final
 
 from lacplan.adapters.json import JSONL_SUFFIXES, load_cases
 from lacplan.adapters.sources import Accounting, Batch
@@ -74,8 +74,10 @@ def read_inputs(
     *,
     input_format: str = "json",
     years: Mapping[str, int] | None = None,
+    stdin: IO[Any] | None = None,
 ) -> Batch:
-    """The cases in ``paths`` (``-`` is standard input, JSON only) as one :class:`Batch`."""
+    """The cases in ``paths`` (``-`` is standard input, JSON only) as one :class:`Batch`;
+    ``stdin`` is the stream ``-`` names (default ``sys.stdin``; e.g. a spooled copy of it)."""
     if input_format not in INPUT_FORMATS:
         raise UsageError(
             f"unknown input format {input_format!r}; expected one of {', '.join(INPUT_FORMATS)}"
@@ -92,7 +94,7 @@ def read_inputs(
     ssda903: list[str] = []
     for path in paths:
         if path == "-":
-            batch.add(load_cases(sys.stdin, name="<stdin>"))
+            batch.add(load_cases(sys.stdin if stdin is None else stdin, name="<stdin>"))
             continue
         if os.path.isdir(path):
             if input_format == "json":
