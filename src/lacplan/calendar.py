@@ -217,9 +217,7 @@ class WorkingDayCalendar:
         )
         self._names = names
         self._skip_ords = skip_ords  # the holidays and closures (weekdays), in date order
-        self._skips = tuple(
-            SkippedDay(date.fromordinal(o), names[o], o in statutory_ords) for o in skip_ords
-        )
+        self._skips: tuple[SkippedDay, ...] | None = None  # built by the first explain()
         self._np: tuple[Any, Any] | None = None
         self._derived: dict[tuple[frozenset[date], str], WorkingDayCalendar] = {}
         self._statutory = statutory_ords
@@ -321,17 +319,28 @@ class WorkingDayCalendar:
         d_o, r_o = d.toordinal(), result.toordinal()
         i, j = d_o - first, r_o - first  # both covered: the result exists
         ords = self._skip_ords
+        skips = self._skips if self._skips is not None else self._skipped_days()
         # The start day is never counted, so it is never "skipped" either: forwards the days
         # passed over are (d, result], backwards [result, d) (result itself is a working day).
         # Their weekdays that are not working days are the holidays in that span; the rest of
         # the non-working days are weekend days.
         if j >= i:
-            skipped = self._skips[bisect_right(ords, d_o) : bisect_right(ords, r_o)]
+            skipped = skips[bisect_right(ords, d_o) : bisect_right(ords, r_o)]
             weekend = (j - i) - (self._up[j] - self._up[i]) - len(skipped)
         else:
-            skipped = self._skips[bisect_left(ords, r_o) : bisect_left(ords, d_o)]
+            skipped = skips[bisect_left(ords, r_o) : bisect_left(ords, d_o)]
             weekend = (i - j) - (self._down[i] - self._down[j]) - len(skipped)
         return WorkingDayStep(d, n, result, skipped, weekend)
+
+    def _skipped_days(self) -> tuple[SkippedDay, ...]:
+        # A pure cache of derived data (as the numpy tables): the holidays and closures on
+        # weekdays as ``SkippedDay`` objects, in date order, for explanations only.
+        statutory = self._statutory
+        skips = tuple(
+            SkippedDay(date.fromordinal(o), self._names[o], o in statutory) for o in self._skip_ords
+        )
+        object.__setattr__(self, "_skips", skips)
+        return skips
 
     # ------------------------------------------------------------ derivation
     def with_closures(self, dates: Iterable[date], name: str | None = None) -> WorkingDayCalendar:

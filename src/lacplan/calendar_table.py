@@ -24,11 +24,12 @@ different version from the recorded one (then the shipped table would not be use
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from importlib.metadata import PackageNotFoundError
+from importlib.metadata import PackageNotFoundError, distribution
 from importlib.metadata import version as _dist_version
 from importlib.resources import files
 from itertools import pairwise
@@ -75,11 +76,23 @@ class HolidayTable:
 
 
 def installed_holidays_version() -> str:
-    """The installed ``holidays`` distribution's version, from its metadata (no import)."""
+    """The installed ``holidays`` distribution's version, from its metadata (no import).
+
+    The ``Version:`` header is read straight from the metadata file, which is what
+    ``importlib.metadata.version`` returns without parsing the whole file as an e-mail
+    message; anything unusual falls back to ``importlib.metadata.version`` itself."""
     try:
-        return _dist_version("holidays")
+        dist = distribution("holidays")
     except PackageNotFoundError:  # pragma: no cover - holidays is a hard dependency
         return "unknown"
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    for line in text.partition("\n\n")[0].splitlines():
+        if line.startswith("Version:"):
+            found = line[len("Version:") :].strip()
+            if found:
+                return found
+            break
+    return _dist_version("holidays")  # pragma: no cover - metadata without a Version line
 
 
 def compute() -> HolidayTable:
@@ -140,7 +153,20 @@ def parse(text: str) -> HolidayTable:
 
 def shipped() -> HolidayTable:
     """The table shipped inside the package."""
-    return parse(files("lacplan").joinpath(TABLE_RESOURCE).read_text(encoding="utf-8"))
+    return parse(_resource_text(TABLE_RESOURCE))
+
+
+def _resource_text(resource: str) -> str:
+    """A data file of the ``lacplan`` package, through its module loader (what
+    ``importlib.resources`` does for a package on disk or in a zip file, without loading its
+    resource readers on the way)."""
+    package = sys.modules["lacplan"]
+    get_data = getattr(getattr(package, "__loader__", None), "get_data", None)
+    if get_data is not None and package.__file__ is not None:
+        path = os.path.join(os.path.dirname(package.__file__), *resource.split("/"))
+        data: bytes = get_data(path)
+        return data.decode("utf-8")
+    return files("lacplan").joinpath(resource).read_text(encoding="utf-8")  # pragma: no cover
 
 
 def holiday_names() -> tuple[dict[date, str], str]:

@@ -6,7 +6,7 @@
     lacplan explain PATH... --as-of D [--child ID] [--rule ID] [--sequence N]
     lacplan evaluate PATH... --as-of D [--rules england[+ifa]] [--overlay FILE]...
                      [--format json|jsonl|csv|table|xlsx|parquet] [-o FILE]
-                     [--columns all|compact|A,B,...]
+                     [--columns all|compact|A,B,...] [--jobs N]
                      [--input-format json|ssda903|auto] [--year PATH=YYYY]... [--report-accounting]
     lacplan rules [--rules R] [--overlay FILE]... [--as-of D] [--format table|json|markdown|toml]
     lacplan rules --overlay FILE --check              validate a rule file, evaluate nothing
@@ -15,33 +15,45 @@
     lacplan calendar add|between|explain|check ...   the working-day calendar
 
 Exit status: 0 when every record was evaluated, 1 when some records were rejected (the rest are
-still evaluated and written), 2 for usage errors (bad options, unreadable files). Bad input never
-produces a traceback; messages name records by file, line, id and field only.
+still evaluated and written), 2 for usage errors (bad options, unreadable files) and output errors
+(an output that cannot be written, or that names an input), 130 when interrupted (Ctrl-C). Bad
+input never produces a traceback; messages name records by file, line, id and field only.
 
-The evaluating commands' outputs are written by :mod:`lacplan.cli_evaluate`.
+The evaluating commands' outputs are written by :mod:`lacplan.cli_evaluate`; every output goes
+through :mod:`lacplan.output_files` (a file named by ``-o`` is written whole or not at all, and
+never over an input: exit 2), and every line for a terminal (the table, standard error) through
+:func:`lacplan.escape.printable`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
 from importlib.resources import files
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from lacplan._version import __version__
 from lacplan.adapters import INPUT_FORMATS, Batch
 from lacplan.adapters.json import load_cases
 from lacplan.calendar import england_and_wales, fmt_date
-from lacplan.cli_audit import AUDIT_COMMANDS, add_audit_commands
-from lacplan.cli_evaluate import evaluate_inputs, output_stream, run_evaluate
+from lacplan.cli_audit import AUDIT_COMMANDS, add_audit_commands, add_excel_safe_option
+from lacplan.cli_evaluate import evaluate_inputs, run_evaluate
 from lacplan.columns import COLUMN_PRESETS
-from lacplan.errors import LacplanError, RuleSetError
+from lacplan.cpus import SMALL_INPUT_BYTES
+from lacplan.errors import LacplanError, RuleSetError, UsageError
+from lacplan.escape import printable, printable_lines
 from lacplan.model import Case, RecordError, case_json_schema
+from lacplan.output_files import STDOUT, OutputError, flush_stdout, output_stream, refuse_inputs
 from lacplan.outputs import FORMATS, count_of
 from lacplan.rules import PACK_NAMES, get_pack
 from lacplan.rules.catalogue import render_catalogue
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["DEMO_AS_OF", "main"]
 
@@ -49,11 +61,42 @@ __all__ = ["DEMO_AS_OF", "main"]
 DEMO_AS_OF = date(2024, 6, 3)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose error line is :func:`printable`'s (an argument may hold
+    anything); its subcommands' parsers are of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {printable(message)}\n")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        """Help and version on standard output fail as any output does (argparse ignores a
+        write error); the rest goes to standard error as argparse sends it."""
+        if message and (file is None or file is sys.stdout):
+            with output_stream(None) as out:
+                out.write(message)
+            return
+        super()._print_message(message, file)
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _job_count(text: str) -> int:
+    """``--jobs``: a whole number, at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of processes, 1 or more, got {text!r}"
+        )
+    return n
 
 
 def _add_rules_options(sp: argparse.ArgumentParser) -> None:
@@ -123,13 +166,13 @@ def add_input_options(sp: argparse.ArgumentParser, *, many: bool = True) -> None
 
 EXIT_EVALUATE = (
     "Exit status: 0 when every record was evaluated, 1 when some were rejected (the rest are "
-    "still evaluated and written), 2 for usage errors."
+    "still evaluated and written), 2 for usage and output errors, 130 when interrupted (Ctrl-C)."
 )
 
 
 def _parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="lacplan",
         description="Statutory clocks for looked-after children in England.",
     )
@@ -149,6 +192,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--explain", action="store_true", help="table format: print each explanation"
         )
+        add_excel_safe_option(sp)
         sp.add_argument(
             "--columns",
             metavar="A,B,...",
@@ -165,10 +209,20 @@ def _parser() -> argparse.ArgumentParser:
         "each obligation's due date, status and explanation.",
         epilog="examples:\n  lacplan evaluate docs/examples/case.json --as-of 2021-03-01 "
         "--format table\n  lacplan evaluate returns/2023 returns/2024 --input-format ssda903 "
-        "--as-of 2024-03-31 --format csv -o out.csv\n\n" + EXIT_EVALUATE,
+        "--as-of 2024-03-31 --format csv -o out.csv\n  lacplan evaluate cohort.jsonl --as-of "
+        "2024-06-03 --format jsonl -o out.jsonl --jobs 4\n\n" + EXIT_EVALUATE,
     )
     add_input_options(ev)
     add_eval_options(ev, default_format="json")
+    ev.add_argument(
+        "--jobs",
+        type=_job_count,
+        metavar="N",
+        help="evaluate in N processes; the output is the same, in input order, for every N "
+        "(default: the CPUs this process may use, by its CPU affinity and cgroup CPU quota, "
+        f"whichever is fewer; 1 for standard input or inputs under "
+        f"{SMALL_INPUT_BYTES // 2**20} MiB)",
+    )
     add_audit_commands(sub, add_input_options)
 
     demo = sub.add_parser(
@@ -285,30 +339,31 @@ def _demo_label_keys(name: str) -> list[str]:
     return sorted({k for c in _demo_items(name) if isinstance(c, Case) for k in c.labels})
 
 
-def _rules(args: argparse.Namespace) -> int:
+def _rules(args: argparse.Namespace, out: TextIO) -> int:
     if args.check:
         try:
             pack = get_pack(args.rules, args.overlay)
         except RuleSetError as exc:
-            sys.stderr.write(f"lacplan: invalid rule file: {exc}\n")
+            sys.stderr.write(f"lacplan: invalid rule file: {printable(str(exc))}\n")
             return 1
         for layer in pack.layers:
             n = sum(pack.layer(r.id) is layer for r in pack.rules)
             what = count_of(n, "declaration", "declarations")
-            print(f"{layer.name} {layer.version} ({layer.source}): {what}")
-        print(f"ok: {pack.name}, content hash {pack.content_hash}")
+            out.write(printable(f"{layer.name} {layer.version} ({layer.source}): {what}") + "\n")
+        out.write(printable(f"ok: {pack.name}, content hash {pack.content_hash}") + "\n")
         return 0
     pack = get_pack(args.rules, args.overlay)
     if args.format == "toml":
         from lacplan.rules.files import dump_rule_file
 
-        print(dump_rule_file(pack), end="")
+        out.write(dump_rule_file(pack))
         return 0
-    print(render_catalogue(pack, args.format, on=args.as_of), end="")
+    text = render_catalogue(pack, args.format, on=args.as_of)
+    out.write(text if args.format == "json" else printable_lines(text))
     return 0
 
 
-def _calendar(args: argparse.Namespace) -> int:
+def _calendar(args: argparse.Namespace, out: TextIO) -> int:
     cal = england_and_wales()
     if args.calendar_command == "check":
         name = cal.holiday_name(args.date)
@@ -317,49 +372,91 @@ def _calendar(args: argparse.Namespace) -> int:
             if cal.is_working_day(args.date)
             else (f"not a working day ({name})" if name else "not a working day (weekend)")
         )
-        print(f"{fmt_date(args.date)} is {verdict}")
+        out.write(f"{fmt_date(args.date)} is {verdict}\n")
     elif args.calendar_command == "between":
-        print(cal.working_days_between(args.a, args.b))
+        out.write(f"{cal.working_days_between(args.a, args.b)}\n")
     elif args.calendar_command == "add":
-        print(cal.add_working_days(args.date, args.n).isoformat())
+        out.write(cal.add_working_days(args.date, args.n).isoformat() + "\n")
     else:
         step = cal.explain(args.date, args.n)
-        print(
+        out.write(
             f"{fmt_date(step.result)}: {args.n} working days after {fmt_date(args.date)}, "
-            f"{step.describe()}"
+            f"{step.describe()}\n"
         )
     return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Before anything is opened: an output that is an input (or inside an input directory)
+    is refused, and so is ``--excel-safe`` without CSV or xlsx."""
+    if getattr(args, "excel_safe", False) and getattr(args, "format", None) not in ("csv", "xlsx"):
+        raise UsageError("--excel-safe applies to --format csv (xlsx cells are always safe)")
+    outputs = [getattr(args, "output", None), getattr(args, "chart", None)]
+    inputs = [*getattr(args, "paths", ()), *getattr(args, "overlay", ())]
+    if args.command == "demo":
+        inputs.append(str(files("lacplan").joinpath(_demo_name(args))))
+    refuse_inputs(outputs, inputs)
+
+
+def _demo_name(args: argparse.Namespace) -> str:
+    return DEMO_CASES if args.format is not None else DEMO_COHORT
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Run the command ``args`` asks for; the exit status."""
+    if args.command == "evaluate" or args.command in AUDIT_COMMANDS:
+        return evaluate_inputs(args)
+    if args.command == "demo":
+        name = _demo_name(args)
+        if args.cases:
+            with output_stream(None) as out:
+                out.write(printable(str(files("lacplan").joinpath(name))) + "\n")
+            return 0
+        return run_evaluate(Batch([_demo_items(name)]), args, lambda: _demo_label_keys(name))
+    if args.command == "synth":
+        from lacplan.synth import write_cohort
+
+        with output_stream(args.output) as out:
+            write_cohort(out, args.n, seed=args.seed, as_of=args.as_of)
+        return 0
+    with output_stream(None) as out:
+        if args.command == "rules":
+            return _rules(args, out)
+        if args.command == "schema":
+            out.write(json.dumps(case_json_schema(), indent=2) + "\n")
+            return 0
+        return _calendar(args, out)
+
+
+def _settle_stdout() -> None:
+    """After an error or an interrupt: flush what standard output holds, if it can be."""
+    with contextlib.suppress(OutputError):
+        flush_stdout()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (the console script exits with it)."""
     parser = _parser()
-    args = parser.parse_args(argv)
     try:
-        if args.command == "evaluate" or args.command in AUDIT_COMMANDS:
-            return evaluate_inputs(args)
-        if args.command == "demo":
-            name = DEMO_CASES if args.format is not None else DEMO_COHORT
-            if args.cases:
-                print(files("lacplan").joinpath(name))
-                return 0
-            return run_evaluate(Batch([_demo_items(name)]), args, lambda: _demo_label_keys(name))
-        if args.command == "rules":
-            return _rules(args)
-        if args.command == "synth":
-            from lacplan.synth import write_cohort
-
-            with output_stream(args.output) as out:
-                write_cohort(out, args.n, seed=args.seed, as_of=args.as_of)
-            return 0
-        if args.command == "schema":
-            print(json.dumps(case_json_schema(), indent=2))
-            return 0
-        return _calendar(args)
-    except LacplanError as exc:
+        args = parser.parse_args(argv)
+    except OutputError as exc:  # --help, --version: standard output cannot be written
         parser.exit(2, f"lacplan: error: {exc}\n")
-    except BrokenPipeError:  # e.g. `lacplan demo | head`
-        return 0
+    try:
+        _check_outputs(args)
+        status = _command(args)
+        flush_stdout()
+        return status
+    except LacplanError as exc:
+        _settle_stdout()
+        parser.exit(2, f"lacplan: error: {printable(str(exc))}\n")
+    except BrokenPipeError as exc:  # standard output written to unguarded (a library's print)
+        _settle_stdout()
+        sys.stderr.write(f"lacplan: error: {OutputError(STDOUT, exc)}\n")
+        return 2
+    except KeyboardInterrupt:  # Ctrl-C: the workers, if any, are stopped on the way here
+        _settle_stdout()
+        sys.stderr.write("lacplan: interrupted\n")
+        return 130
     return 0  # pragma: no cover - parser.exit raises
 
 

@@ -10,13 +10,13 @@ this module only adds the parsers and writes.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TextIO
 
 from lacplan.errors import UsageError
+from lacplan.escape import csv_text, excel_safe, printable
 from lacplan.measures import (
     CHILD_MEASURE_COLUMNS,
     SUMMARY_COLUMNS,
@@ -29,17 +29,18 @@ from lacplan.measures import (
     upcoming_rows,
 )
 from lacplan.model import Case
+from lacplan.output_files import output_file
 from lacplan.report import ChildResult, Report
 from lacplan.rules import get_pack
 
-__all__ = ["AUDIT_COMMANDS", "add_audit_commands", "run_audit"]
+__all__ = ["AUDIT_COMMANDS", "add_audit_commands", "add_excel_safe_option", "run_audit"]
 
 AUDIT_COMMANDS = ("summary", "upcoming", "explain", "plot")
 _ROW_FORMATS = ("table", "csv", "json", "xlsx")
 
 _EXIT = (
     "Exit status: 0 when every record was evaluated, 1 when some were rejected (the rest are "
-    "still counted), 2 for usage errors."
+    "still counted), 2 for usage and output errors, 130 when interrupted (Ctrl-C)."
 )
 
 
@@ -83,6 +84,7 @@ def add_audit_commands(
     )
     sm.add_argument("--format", default="table", choices=_ROW_FORMATS)
     sm.add_argument("-o", "--output", help="write here instead of standard output")
+    add_excel_safe_option(sm)
     sm.add_argument(
         "--chart",
         metavar="FILE",
@@ -103,6 +105,7 @@ def add_audit_commands(
     up.add_argument("--by", metavar="label:KEY", help="a worklist per label (team, IRO)")
     up.add_argument("--format", default="table", choices=_ROW_FORMATS)
     up.add_argument("-o", "--output", help="write here instead of standard output")
+    add_excel_safe_option(up)
 
     pl = sub.add_parser(
         "plot",
@@ -134,6 +137,17 @@ def add_audit_commands(
     ex.add_argument("-o", "--output", help="write here instead of standard output")
 
 
+def add_excel_safe_option(sp: argparse.ArgumentParser) -> None:
+    """``--excel-safe``: the CSV output's text cells that a spreadsheet would read as a formula
+    get ``'`` in front (:func:`lacplan.escape.excel_safe`)."""
+    sp.add_argument(
+        "--excel-safe",
+        action="store_true",
+        help="csv: put ' before each text cell that starts with = + - @, a tab or a carriage "
+        "return, so that a spreadsheet shows it as text, not a formula (xlsx is always safe)",
+    )
+
+
 # ---------------------------------------------------------------------------- writers
 def _cell(v: object) -> str:
     if v is None:
@@ -144,11 +158,15 @@ def _cell(v: object) -> str:
         return f"{v:.1%}"
     if isinstance(v, date):
         return v.isoformat()
-    return str(v)
+    return printable(str(v))
 
 
 def _plain(v: object) -> object:
     return v.isoformat() if isinstance(v, date) else v
+
+
+def _same(v: object) -> object:
+    return v
 
 
 def _write_rows(
@@ -157,27 +175,36 @@ def _write_rows(
     fmt: str,
     out: TextIO,
     path: str | None = None,
+    *,
+    safe: bool = False,
 ) -> None:
+    """``rows`` as ``fmt``: xlsx (to ``path``), JSON, CSV (``safe``: ``--excel-safe``) or a
+    table (each cell :func:`~lacplan.escape.printable`'s)."""
     if fmt == "xlsx":
         from lacplan.tabular import write_xlsx
 
         if not path:
             raise UsageError("--format xlsx writes a file: give -o FILE")
-        write_xlsx(path, {"rows": (columns, rows)})
+        with output_file(path, binary=True) as fh:
+            write_xlsx(fh, {"rows": (columns, rows)})
         return
     if fmt == "json":
         json.dump([{c: _plain(r.get(c)) for c in columns} for r in rows], out, indent=2)
         out.write("\n")
         return
     if fmt == "csv":
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(columns)
-        for r in rows:
-            w.writerow(["" if r.get(c) is None else _plain(r.get(c)) for c in columns])
+        cell = excel_safe if safe else _same
+        out.write(csv_text([columns]))
+        out.write(
+            csv_text(
+                ["" if r.get(c) is None else cell(_plain(r.get(c))) for c in columns] for r in rows
+            )
+        )
         return
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
-    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
+    names = [printable(c) for c in columns]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(names)]
+    out.write("  ".join(c.ljust(w) for c, w in zip(names, widths, strict=True)).rstrip() + "\n")
     for row in cells:
         out.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
@@ -199,7 +226,7 @@ def _summary(
                 f"{year_end.isoformat()} (short breaks excluded), computed the DfE's way; "
                 "lacplan's on-time figures for its nearest rule beside them.\n\n"
             )
-        _write_rows(rows, INDICATOR_COLUMNS, args.format, out, args.output)
+        _write_rows(rows, INDICATOR_COLUMNS, args.format, out, args.output, safe=_safe(args))
         return 0
     if args.per_child:
         labels = [k[6:] for k in args.by if k.startswith("label:")]
@@ -217,11 +244,12 @@ def _summary(
     if args.format == "table":
         out.write(
             f"Obligations due {period[0].isoformat()} to {period[1].isoformat()} "
-            f"(as at {report.as_of.isoformat()}; rules {report.rules} {report.rules_version}).\n"
+            f"(as at {report.as_of.isoformat()}; "
+            f"rules {printable(f'{report.rules} {report.rules_version}')}).\n"
             "rate = on_time / denominator, denominator = on_time + met_late + overdue + missed; "
             "the other columns are counted beside it.\n\n"
         )
-    _write_rows(rows, cols, args.format, out, args.output)
+    _write_rows(rows, cols, args.format, out, args.output, safe=_safe(args))
     if args.chart and not args.per_child:
         from lacplan.charts import summary_chart
 
@@ -243,7 +271,7 @@ def _upcoming(report: Report, args: argparse.Namespace, out: TextIO) -> int:
             f"({args.days} days after {report.as_of.isoformat()}): {len(rows)} obligations, "
             "most urgent first.\n\n"
         )
-    _write_rows(rows, cols, args.format, out, args.output)
+    _write_rows(rows, cols, args.format, out, args.output, safe=_safe(args))
     return 0
 
 
@@ -259,17 +287,21 @@ def _one_child(report: Report, child_id: str | None) -> ChildResult:
     return found[0]
 
 
+def _safe(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "excel_safe", False))
+
+
 def _image_path(path: str) -> str:
     if not path.lower().endswith((".png", ".svg")):
-        raise UsageError(f"the image file must end .png or .svg, got {path!r}")
+        raise UsageError(f"the image file must end .png or .svg, got {printable(path)}")
     return path
 
 
 def _save(fig: Any, path: str) -> None:
-    try:
-        fig.savefig(path, dpi=110)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    """Draw ``fig`` to ``path`` (.png or .svg), as every output is written (a temporary file
+    renamed into place: :func:`lacplan.output_files.output_file`)."""
+    with output_file(path, binary=True) as fh:
+        fig.savefig(fh, format=path.rsplit(".", 1)[-1].lower(), dpi=110)
 
 
 def _plot(report: Report, args: argparse.Namespace, cases: Sequence[Case]) -> int:
@@ -296,9 +328,9 @@ def _explain(report: Report, args: argparse.Namespace, out: TextIO) -> int:
         where = f"period {o.period_id}" + (
             f", placement {o.placement_id}" if o.placement_id else ""
         )
-        out.write(f"{o.rule} #{o.sequence} ({where}): {o.status}")
-        out.write(f" ({o.reason})\n" if o.reason else "\n")
-        out.write(f"  {o.explanation}\n")
+        head = f"{o.rule} #{o.sequence} ({where}): {o.status}"
+        out.write(printable(head + (f" ({o.reason})" if o.reason else "")) + "\n")
+        out.write(f"  {printable(o.explanation)}\n")
     return 0
 
 
@@ -328,7 +360,7 @@ def _overview(report: Report, args: argparse.Namespace, out: TextIO) -> int:
         f"\nThe worklist (overdue, or due in the next 14 days): {len(rows)} obligations{first}:\n\n"
     )
     _write_rows(rows[:10], UPCOMING_COLUMNS, "table", out)
-    example = rows[0]["child_id"] if rows else report.children[0].child_id
+    example = printable(rows[0]["child_id"] if rows else report.children[0].child_id)
     out.write(
         "\nNext: lacplan demo --format table (six hand-written cases, every obligation); "
         f'lacplan explain "$(lacplan demo --cases)" --as-of {report.as_of.isoformat()} '

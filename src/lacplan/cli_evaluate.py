@@ -13,6 +13,13 @@ Every ``evaluate`` format but ``table`` is written as it is produced, in flat me
 ``--columns`` (:mod:`lacplan.columns`) chooses the fields; with ``compact`` the JSON document
 carries the rule catalogue once, as ``catalogue`` in its header. Batch runs raise the garbage
 collector's threshold (:func:`batch_gc`) and put it back as it was.
+
+``--jobs N`` evaluates in ``N`` processes (:mod:`lacplan.parallel`; default
+:func:`lacplan.cpus.default_jobs`): every format is produced through a serialiser
+(:mod:`lacplan.serialisers`) applied to each child in input order, in this process for one job
+and in the workers for more, so the bytes are the same for every ``N``. JSON Lines files then
+go to the workers unparsed. The workers are stopped whenever the run ends early (an error,
+Ctrl-C, a closed pipe).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import IO, Any, Final, TextIO
+from typing import IO, TYPE_CHECKING, Any, Final, TextIO, TypeVar, cast
 
 from lacplan._version import __version__
 from lacplan.adapters import Batch, read_inputs, scan_label_keys
@@ -32,21 +39,24 @@ from lacplan.adapters.ssda903.build import MAX_YEAR, MIN_YEAR
 from lacplan.calendar import england_and_wales
 from lacplan.cli_audit import AUDIT_COMMANDS, run_audit
 from lacplan.columns import (
-    child_dict,
     needs_label_keys,
     obligation_fields,
     obligation_picker,
     row_maker,
     select_columns,
 )
+from lacplan.cpus import default_jobs
 from lacplan.errors import UsageError
+from lacplan.escape import printable, printable_lines
 from lacplan.model import Case, Finding, RecordError
+from lacplan.output_files import output_file, output_stream
 from lacplan.outputs import (
     FILE_FORMATS,
     JsonDocument,
     count_of,
     write_csv_values,
     write_error_line,
+    write_json_child,
     write_jsonl_child,
     write_jsonl_error,
     write_jsonl_trailer,
@@ -54,8 +64,15 @@ from lacplan.outputs import (
 )
 from lacplan.report import OBLIGATION_FIELDS, ChildResult, Report
 from lacplan.rules import Conventions, RulePack, get_pack
+from lacplan.serialisers import CsvText, Made, RowsOf, TextOf, keep
 
-__all__ = ["ROW_FORMATS", "batch_gc", "evaluate_inputs", "output_stream", "run_evaluate"]
+if TYPE_CHECKING:
+    from lacplan.parallel import Item
+
+__all__ = ["ROW_FORMATS", "batch_gc", "evaluate_inputs", "run_evaluate"]
+
+T = TypeVar("T")
+S = TypeVar("S")
 
 #: Formats with one row per obligation (and ``label_<name>`` columns).
 ROW_FORMATS: Final[tuple[str, ...]] = ("csv", *FILE_FORMATS)
@@ -71,21 +88,6 @@ BATCH_GC_THRESHOLD: int | None = 10_000
 
 LabelKeys = Callable[[], list[str] | None]
 """Gives the label keys of the input (``None``: they cannot be known without holding it)."""
-
-
-@contextlib.contextmanager
-def output_stream(path: str | None) -> Iterator[TextIO]:
-    """Standard output (no path, or ``-``), or the file at ``path`` (a ``UsageError`` if it
-    cannot be written), closed afterwards."""
-    if path is None or path == "-":
-        yield sys.stdout
-        return
-    try:
-        fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
-    with fh:
-        yield fh
 
 
 @contextlib.contextmanager
@@ -176,25 +178,49 @@ def _read_inputs(
     return read_inputs(args.paths, input_format=args.input_format, years=years, stdin=spool)
 
 
+def _jobs_of(args: argparse.Namespace) -> int:
+    """The processes to evaluate with: ``--jobs`` if given, else :func:`default_jobs` (1 for
+    standard input or small inputs, else the CPUs this process may use); 1 for the commands
+    without ``--jobs`` (the audit commands)."""
+    if args.command != "evaluate":
+        return 1
+    jobs: int | None = getattr(args, "jobs", None)
+    return jobs if jobs is not None else default_jobs(args.paths, stdin="-" in args.paths)
+
+
 def evaluate_inputs(args: argparse.Namespace) -> int:
     """``lacplan evaluate`` and the audit commands over ``args.paths``."""
     years = _years(args.year)
     if getattr(args, "columns", None) is not None:
         select_columns(args.columns)  # an unknown column is refused before anything is read
+    jobs = _jobs_of(args)
     with batch_gc(), _spooled_stdin(_spool_wanted(args)) as spool:
-        batch = _read_inputs(args, years, spool)
+        items: Iterator[Item] | None = None
+        if jobs > 1:
+            from lacplan.parallel import read_raw_inputs
+
+            items, batch = read_raw_inputs(
+                args.paths, input_format=args.input_format, years=years, stdin=spool
+            )
+        else:
+            batch = _read_inputs(args, years, spool)
         copy = spool.name if spool is not None else None
         return run_evaluate(
             batch,
             args,
             lambda: scan_label_keys(args.paths, input_format=args.input_format, stdin=copy),
+            items=items,
+            jobs=jobs,
         )
 
 
-def _with_progress(
-    items: Iterator[Case | RecordError], out: TextIO, every: int = 500
-) -> Iterator[Case | RecordError]:
-    """Pass ``items`` through, counting records on ``out`` (a terminal) as they go by."""
+def _progress_wanted(args: argparse.Namespace) -> bool:
+    return bool(args.progress or (args.progress is None and sys.stderr.isatty()))
+
+
+def _with_progress(items: Iterable[T], out: TextIO, every: int = 500) -> Iterator[T]:
+    """Pass ``items`` through, counting records (and the rejected ones, ``RecordError``) on
+    ``out`` (a terminal) as they go by."""
     n = rejected = 0
     for item in items:
         n += 1
@@ -208,42 +234,84 @@ def _with_progress(
         out.flush()
 
 
-def run_evaluate(batch: Batch, args: argparse.Namespace, label_keys: LabelKeys) -> int:
-    """Evaluate ``batch`` and write what ``args`` asks for; the exit status."""
-    items: Iterator[Case | RecordError] = iter(batch)
-    if args.progress or (args.progress is None and sys.stderr.isatty()):
-        items = _with_progress(items, sys.stderr)
+def run_evaluate(
+    batch: Batch,
+    args: argparse.Namespace,
+    label_keys: LabelKeys,
+    *,
+    items: Iterator[Item] | None = None,
+    jobs: int = 1,
+) -> int:
+    """Evaluate ``batch`` (read through ``items`` if given: :func:`read_raw_inputs`'s) in
+    ``jobs`` processes and write what ``args`` asks for; the exit status."""
+    stream: Iterator[Item] = iter(batch) if items is None else items
+    if jobs == 1 and _progress_wanted(args):  # (with workers, their results are counted)
+        stream = _with_progress(stream, sys.stderr)
     try:
-        return _evaluate_to_output(batch, items, args, label_keys)
+        return _evaluate_to_output(batch, stream, args, label_keys, jobs)
     finally:
         if getattr(args, "report_accounting", False):
-            sys.stderr.write(batch.accounting.render())
+            sys.stderr.write(printable_lines(batch.accounting.render()))
 
 
 class _Run:
-    """What one evaluation run needs: the pack, conventions, calendar and ``as_of``."""
+    """What one evaluation run needs: the pack, conventions, calendar, ``as_of``, and how many
+    processes (``jobs``) with or without a progress count of their results."""
 
-    __slots__ = ("as_of", "calendar", "conventions", "pack")
+    __slots__ = ("as_of", "calendar", "conventions", "jobs", "pack", "progress")
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, jobs: int = 1) -> None:
         self.conventions = Conventions(month_arithmetic=args.months)
         self.pack: RulePack = get_pack(args.rules, args.overlay)
         self.calendar = england_and_wales()
         self.as_of = args.as_of
+        self.jobs = jobs
+        self.progress = jobs > 1 and _progress_wanted(args)
 
     def children(
-        self, items: Iterable[Case | RecordError], on_error: Callable[[RecordError], None]
+        self, items: Iterable[Item], on_error: Callable[[RecordError], None]
     ) -> Iterator[ChildResult]:
+        """The children of ``items`` evaluated here, one at a time (one job)."""
         from lacplan.evaluate import iter_evaluate
 
         return iter_evaluate(
-            items,
+            _read(items),
             as_of=self.as_of,
             pack=self.pack,
             conventions=self.conventions,
             calendar=self.calendar,
             on_error=on_error,
         )
+
+    @contextlib.contextmanager
+    def serialised(
+        self,
+        items: Iterable[Item],
+        serialise: Callable[[ChildResult], S],
+        on_error: Callable[[RecordError], None],
+    ) -> Iterator[Iterator[S]]:
+        """``serialise(child)`` for each child of ``items``, in input order, each rejected
+        record given to ``on_error`` in its place: here for one job, else by the workers of
+        :func:`lacplan.parallel.evaluate_serialised` (``serialise`` then pickles for the start
+        methods that do not fork). The workers are stopped and joined on the way out, whatever
+        happens (an error, Ctrl-C, a closed pipe)."""
+        if self.jobs == 1:
+            yield (serialise(child) for child in self.children(items, on_error))
+            return
+        from lacplan.parallel import evaluate_serialised
+
+        outputs = evaluate_serialised(
+            items,
+            as_of=self.as_of,
+            serialise=serialise,
+            rules=self.pack,
+            conventions=self.conventions,
+            calendar=None,  # england_and_wales(), which each worker has (self.calendar is it)
+            jobs=self.jobs,
+        )
+        with contextlib.closing(outputs):
+            counted = _with_progress(outputs, sys.stderr) if self.progress else outputs
+            yield _errors_aside(counted, on_error)
 
     def report(self, batch: Batch | None = None, errors: Sequence[RecordError] = ()) -> Report:
         """A report of no children with this run's provenance (as :func:`lacplan.evaluate`
@@ -265,8 +333,24 @@ class _Run:
         )
 
 
+def _read(items: Iterable[Item]) -> Iterator[Case | RecordError]:
+    """``items`` as one job has them: read by ``read_inputs`` (cases and rejected records, no
+    unparsed lines, which only :func:`read_raw_inputs` gives, for workers)."""
+    return iter(cast("Iterable[Case | RecordError]", items))
+
+
+def _errors_aside(
+    outputs: Iterable[S | RecordError], on_error: Callable[[RecordError], None]
+) -> Iterator[S]:
+    for output in outputs:
+        if isinstance(output, RecordError):
+            on_error(output)
+        else:
+            yield output
+
+
 def _evaluate_to_output(
-    batch: Batch, items: Iterator[Case | RecordError], args: argparse.Namespace, keys: LabelKeys
+    batch: Batch, items: Iterator[Item], args: argparse.Namespace, keys: LabelKeys, jobs: int
 ) -> int:
     fmt = getattr(args, "format", None)
     if fmt in FILE_FORMATS and not args.output:
@@ -274,13 +358,13 @@ def _evaluate_to_output(
     if args.command in AUDIT_COMMANDS or fmt in (None, "table"):
         if getattr(args, "columns", None) is not None:
             raise UsageError(f"--columns applies to --format json, jsonl, {', '.join(ROW_FORMATS)}")
-        return _report_output(batch, items, args)
-    run = _Run(args)
+        return _report_output(batch, items, args, jobs)
+    run = _Run(args, jobs)
     spec = args.columns
     if fmt in ROW_FORMATS:
         return _write_rows(run, batch, items, args, keys)
     fields = obligation_fields(select_columns(spec))
-    pick = None if fields == list(OBLIGATION_FIELDS) else obligation_picker(fields)
+    pick = None if fields == list(OBLIGATION_FIELDS) else Made(obligation_picker, fields)
     with output_stream(args.output) as out:
         if fmt == "jsonl":
             rejected = 0
@@ -291,8 +375,9 @@ def _evaluate_to_output(
                 write_jsonl_error(err, out)
                 write_error_line(err, sys.stderr)
 
-            for child in run.children(items, on_error):
-                write_jsonl_child(child, out, pick)
+            with run.serialised(items, TextOf(write_jsonl_child, pick), on_error) as lines:
+                for line in lines:
+                    out.write(line)
             write_jsonl_trailer(batch, out)
             return 1 if rejected else 0
         errors: list[RecordError] = []
@@ -300,8 +385,9 @@ def _evaluate_to_output(
         if pick is not None:
             header["catalogue"] = _catalogue(run.pack)
         doc = JsonDocument(out, header)
-        for child in run.children(items, errors.append):
-            doc.child(child_dict(child, pick))
+        with run.serialised(items, TextOf(write_json_child, pick), errors.append) as texts:
+            for text in texts:
+                doc.child_text(text)
         whole = run.report(batch, errors).to_dict()
         doc.close({k: v for k, v in whole.items() if k not in header and k != "children"})
     _report_rejections(errors)
@@ -318,44 +404,68 @@ def _catalogue(pack: RulePack) -> Any:
 def _write_rows(
     run: _Run,
     batch: Batch,
-    items: Iterator[Case | RecordError],
+    items: Iterator[Item],
     args: argparse.Namespace,
     keys: LabelKeys,
 ) -> int:
     """CSV, xlsx or Parquet written row by row as the children are evaluated."""
-    with output_stream(args.output if args.format == "csv" else None) as out:
+    as_csv = args.format == "csv"
+    opened = output_stream(args.output) if as_csv else output_file(args.output, binary=True)
+    with opened as out:
         labels = keys() if needs_label_keys(args.columns) else []
         if labels is None:
             raise UsageError("the label columns of standard input cannot be read ahead")
         columns = select_columns(args.columns, labels)
         errors: list[RecordError] = []
-        rows_of = row_maker(
-            columns, as_of=run.as_of, rules_version=run.pack.version, iso=args.format == "csv"
+        rows_of = Made(
+            row_maker,
+            columns,
+            as_of=run.as_of,
+            rules_version=run.pack.version,
+            iso=as_csv,
+            excel_safe=as_csv and bool(getattr(args, "excel_safe", False)),
         )
-        rows = (row for child in run.children(items, errors.append) for row in rows_of(child))
-        if args.format == "csv":
-            write_csv_values(rows, columns, out)
+        if as_csv:
+            with run.serialised(items, CsvText(rows_of), errors.append) as texts:
+                _write_csv_texts(texts, columns, cast("TextIO", out))
         else:
-            _write_file(args, columns, rows, errors)
-    if args.format == "csv":
+            with run.serialised(items, RowsOf(rows_of), errors.append) as lists:
+                flat = (row for rows in lists for row in rows)
+                _write_file(args.format, cast("IO[bytes]", out), columns, flat, errors)
+    if as_csv:
         for f in batch.findings:
-            sys.stderr.write(f"finding {f.code}: {f.message}\n")
+            sys.stderr.write(printable(f"finding {f.code}: {f.message}") + "\n")
     _report_rejections(errors)
     return 1 if errors else 0
 
 
+def _write_csv_texts(texts: Iterable[str], columns: Sequence[str], out: TextIO) -> None:
+    """Each child's CSV rows (:class:`CsvText`), after the header; as
+    :func:`write_csv_values`, the header waits for the first row (or the end)."""
+    header = False
+    for text in texts:
+        if text and not header:
+            write_csv_values((), columns, out)
+            header = True
+        out.write(text)
+    if not header:
+        write_csv_values((), columns, out)
+
+
 def _write_file(
-    args: argparse.Namespace,
+    fmt: str,
+    target: IO[bytes],
     columns: Sequence[str],
     rows: Iterable[Mapping[str, Any] | Sequence[Any]],
     errors: Iterable[RecordError],
 ) -> None:
     """``--format parquet`` (the rows) or ``xlsx`` (the rows, then a sheet of the rejected
-    records' problems, read after the rows: a stream fills ``errors`` as it goes)."""
+    records' problems, read after the rows: a stream fills ``errors`` as it goes) to
+    ``target``."""
     from lacplan.tabular import write_parquet_rows, write_xlsx
 
-    if args.format == "parquet":
-        write_parquet_rows(args.output, columns, rows)
+    if fmt == "parquet":
+        write_parquet_rows(target, columns, rows)
         return
     problems = (
         {"file": e.file, "line": e.line, "child_id": e.child_id, **p.as_dict()}
@@ -363,16 +473,17 @@ def _write_file(
         for p in e.problems
     )
     error_columns = ["file", "line", "child_id", "field", "code", "message"]
-    write_xlsx(args.output, {"obligations": (columns, rows), "errors": (error_columns, problems)})
+    write_xlsx(target, {"obligations": (columns, rows), "errors": (error_columns, problems)})
 
 
 def _report_output(
-    batch: Batch, items: Iterator[Case | RecordError], args: argparse.Namespace
+    batch: Batch, items: Iterator[Item], args: argparse.Namespace, jobs: int = 1
 ) -> int:
-    """The outputs that need the whole report: ``table`` and the audit commands."""
-    from lacplan.evaluate import evaluate
+    """The outputs that need the whole report: ``table`` and the audit commands (which read
+    with one job: ``plot`` and ``--dfe`` keep the cases)."""
+    from lacplan.evaluate import evaluate, report_of
 
-    run = _Run(args)
+    run = _Run(args, jobs)
     to_stdout = args.command == "plot" or getattr(args, "format", None) in FILE_FORMATS
     cases: list[Case] = []
     if args.command == "plot" or getattr(args, "dfe", False):  # these read the cases too
@@ -380,13 +491,21 @@ def _report_output(
         cases = [c for c in kept if isinstance(c, Case)]
         items = iter(kept)
     with output_stream(None if to_stdout else args.output) as out:
-        report = evaluate(
-            _Rebatched(batch, items),
-            as_of=run.as_of,
-            rules=run.pack,
-            conventions=run.conventions,
-            calendar=run.calendar,
-        )
+        if jobs > 1:
+            errors: list[RecordError] = []
+            with run.serialised(items, keep, errors.append) as results:
+                children = list(results)
+            report = report_of(
+                batch, run.as_of, run.pack, run.conventions, run.calendar, children, errors
+            )
+        else:
+            report = evaluate(
+                _Rebatched(batch, _read(items)),
+                as_of=run.as_of,
+                rules=run.pack,
+                conventions=run.conventions,
+                calendar=run.calendar,
+            )
         if args.command in AUDIT_COMMANDS or args.format is None:
             run_audit(report, args, out, cases)
             _report_rejections(report.errors)

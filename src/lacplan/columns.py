@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Final, cast
 
 from lacplan.errors import UsageError
+from lacplan.escape import excel_safe as safe
 from lacplan.report import OBLIGATION_FIELDS, ROW_FIELDS, ChildResult, Obligation
 
 __all__ = [
@@ -132,12 +133,18 @@ def child_dict(child: ChildResult, pick: Callable[[Obligation], dict[str, Any]] 
 
 
 def row_maker(
-    columns: Sequence[str], *, as_of: date, rules_version: str, iso: bool = True
+    columns: Sequence[str],
+    *,
+    as_of: date,
+    rules_version: str,
+    iso: bool = True,
+    excel_safe: bool = False,
 ) -> Callable[[ChildResult], Iterator[list[Any]]]:
     """A function giving a child's flat rows as lists of values in ``columns`` order (those of
     :meth:`Report.rows`: obligation fields, the run's ``as_of`` and ``rules_version``,
     ``label_<name>``; any other name is a ``ValueError``); dates are ISO strings, or ``date``
-    objects when ``iso`` is false. Only the chosen attributes are read."""
+    objects when ``iso`` is false. Only the chosen attributes are read. With ``excel_safe``
+    (CSV's ``--excel-safe``), each string is :func:`lacplan.escape.excel_safe`'s."""
     run = {"as_of": as_of.isoformat() if iso else as_of, "rules_version": rules_version}
     others = [c for c in columns if c not in OBLIGATION_FIELDS]
     unknown = [c for c in others if c not in _RUN_FIELDS and not c.startswith("label_")]
@@ -155,7 +162,11 @@ def row_maker(
         for o in child.obligations:
             yield row(o, rest)
 
-    return rows
+    def safe_rows(child: ChildResult) -> Iterator[list[Any]]:
+        for values in rows(child):
+            yield [safe(v) for v in values]
+
+    return safe_rows if excel_safe else rows
 
 
 def obligation_fields(columns: Sequence[str]) -> list[str]:

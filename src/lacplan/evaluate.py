@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from lacplan._version import __version__
-from lacplan.adapters.sources import Batch
 from lacplan.calendar import WorkingDayCalendar, england_and_wales
+from lacplan.domain.validation import evaluation_error
 from lacplan.errors import UsageError
 from lacplan.model import Case, Finding, RecordError
 from lacplan.report import ChildResult, Report
 from lacplan.rules import Conventions, RulePack, get_pack
+from lacplan.rules.conventions import _DEFAULT_CONVENTIONS
 from lacplan.rules.engine import evaluate_case
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from lacplan.adapters.sources import Batch
 
 __all__ = ["evaluate", "iter_evaluate"]
 
@@ -132,7 +136,7 @@ def iter_evaluate(
         items,
         as_of=day,
         pack=chosen,
-        conventions=conventions or Conventions(),
+        conventions=conventions or _DEFAULT_CONVENTIONS,
         calendar=calendar or england_and_wales(),
         on_error=on_error,
     )
@@ -148,19 +152,26 @@ def _stream(
     on_error: Callable[[RecordError], None] | None,
 ) -> Iterator[ChildResult]:
     calendars = pack.calendars(calendar)
-    for item in _checked(items):
-        if isinstance(item, RecordError):
-            if on_error is not None:
-                on_error(item)
-            continue
-        yield evaluate_case(
-            item,
-            pack,
-            as_of=as_of,
-            conventions=conventions,
-            calendar=calendar,
-            calendars=calendars,
-        )
+    for position, item in enumerate(_checked(items), 1):
+        if not isinstance(item, RecordError):
+            try:
+                result = evaluate_case(
+                    item,
+                    pack,
+                    as_of=as_of,
+                    conventions=conventions,
+                    calendar=calendar,
+                    calendars=calendars,
+                )
+            except MemoryError:
+                raise
+            except Exception as exc:  # this record only: the batch goes on (issue 13)
+                item = evaluation_error(item, exc, position)
+            else:
+                yield result
+                continue
+        if on_error is not None:
+            on_error(item)
 
 
 def evaluate(
@@ -201,13 +212,23 @@ def evaluate(
     day = _as_date(as_of)
     items = _case_items(cases)
     pack = get_pack(rules, overlays)
-    conv = conventions or Conventions()
+    conv = conventions or _DEFAULT_CONVENTIONS
     cal = calendar or england_and_wales()
     errors: list[RecordError] = []
     children = tuple(
         _stream(items, as_of=day, pack=pack, conventions=conv, calendar=cal, on_error=errors.append)
     )
     return report_of(cases, day, pack, conv, cal, children, errors)
+
+
+def _batch(cases: object) -> Batch | None:
+    """``cases`` if it is an adapter's :class:`~lacplan.adapters.Batch`. Checked without
+    importing the adapters: a ``Batch`` exists only once its module has been imported."""
+    sources = sys.modules.get("lacplan.adapters.sources")
+    if sources is None:
+        return None
+    batch_type: type[Batch] = sources.Batch
+    return cases if isinstance(cases, batch_type) else None
 
 
 def report_of(
@@ -221,7 +242,7 @@ def report_of(
 ) -> Report:
     """The :class:`Report` of one evaluation: its results with the run's provenance (and, when
     ``cases`` is an adapter's :class:`~lacplan.adapters.Batch`, its accounting and findings)."""
-    batch = cases if isinstance(cases, Batch) else None
+    batch = _batch(cases)
     return Report(
         accounting=batch.accounting.as_dict() if batch is not None else {},
         source_findings=tuple(Finding(f.code, f.field, f.message) for f in batch.findings)

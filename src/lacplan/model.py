@@ -57,6 +57,7 @@ from lacplan.domain.validation import (
     Problem,
     RecordError,
     case_json_schema,
+    origin_of,
     parse_case,
 )
 
@@ -97,5 +98,6 @@ __all__ = [
     "Visit",
     "assign_events",
     "case_json_schema",
+    "origin_of",
     "parse_case",
 ]

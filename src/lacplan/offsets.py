@@ -14,9 +14,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from lacplan.calendar import WorkingDayCalendar, add_months_clamped, fmt_date
+from lacplan.domain.base import _Trusted
 
 __all__ = [
     "FIXED_DAYS_PER_MONTHS",
@@ -33,7 +34,7 @@ __all__ = [
 FIXED_DAYS_PER_MONTHS = {1: 30, 3: 91, 6: 183, 12: 365}
 
 
-class _Offset(BaseModel):
+class _Offset(_Trusted):
     model_config = ConfigDict(frozen=True, extra="forbid")
     n: int
     setting: str | None = None

@@ -20,18 +20,19 @@ chosen without sorting the whole report.
 
 from __future__ import annotations
 
-import csv
 import heapq
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from html import escape
+from itertools import islice
 from typing import Any, TextIO
 
 from lacplan.adapters.sources import Batch
 from lacplan.calendar import fmt_date
 from lacplan.columns import child_dict, select_columns
+from lacplan.escape import csv_text, printable
 from lacplan.model import Finding, RecordError
 from lacplan.report import STATUS_ORDER, ChildResult, Obligation, Report
 
@@ -46,6 +47,7 @@ __all__ = [
     "write_csv_values",
     "write_error_line",
     "write_json",
+    "write_json_child",
     "write_jsonl_child",
     "write_jsonl_error",
     "write_jsonl_trailer",
@@ -55,11 +57,23 @@ __all__ = [
 FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "table", "xlsx", "parquet")
 #: Formats written to a file (``-o``) rather than a text stream.
 FILE_FORMATS: tuple[str, ...] = ("xlsx", "parquet")
+_CSV_CHUNK = 500
 
 
 def write_json(report: Report, out: TextIO) -> None:
     json.dump(report.to_dict(), out, indent=2)
     out.write("\n")
+
+
+def write_json_child(
+    child: ChildResult,
+    out: TextIO,
+    pick: Callable[[Obligation], dict[str, Any]] | None = None,
+) -> None:
+    """One child as the JSON document holds it (indented as two levels deep, no separator):
+    the text :meth:`JsonDocument.child_text` takes; ``pick`` as for
+    :func:`write_jsonl_child`."""
+    out.write(_indented(child_dict(child, pick), 2))
 
 
 def write_jsonl_child(
@@ -114,15 +128,16 @@ def write_csv_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], ou
 
 def write_csv_values(rows: Iterable[Sequence[Any]], columns: Sequence[str], out: TextIO) -> None:
     """Write rows of values (in ``columns`` order; ``None`` is an empty cell) as CSV, header
-    first, one at a time. The header waits for the first row (or the end), so that an input
-    refused as it is first read leaves the output empty."""
-    writer = csv.writer(out, lineterminator="\n")
+    first, a few hundred at a time (:func:`lacplan.escape.csv_text`: a row holding a carriage
+    return has every field quoted). The header waits for the first row (or the end), so that
+    an input refused as it is first read leaves the output empty."""
     rows = iter(rows)
     first = next(rows, None)
-    writer.writerow(columns)
+    out.write(csv_text([columns]))
     if first is not None:
-        writer.writerow(first)
-        writer.writerows(rows)
+        out.write(csv_text([first]))
+        while chunk := list(islice(rows, _CSV_CHUNK)):
+            out.write(csv_text(chunk))
 
 
 class JsonDocument:
@@ -146,10 +161,14 @@ class JsonDocument:
 
     def child(self, value: Any) -> None:
         """Write one child (a JSON-ready dict: :func:`lacplan.columns.child_dict`)."""
+        self.child_text(_indented(value, 2))
+
+    def child_text(self, text: str) -> None:
+        """Write one child given as its text (what :func:`write_json_child` writes)."""
         if not self._n:
             self._start()
         self._out.write(",\n    " if self._n else "\n    ")
-        self._out.write(_indented(value, 2))
+        self._out.write(text)
         self._n += 1
 
     def close(self, tail: Mapping[str, Any]) -> None:
@@ -182,15 +201,15 @@ _STATUS_MARK = {
 
 def _table_row(o: Obligation) -> list[str]:
     return [
-        o.period_id,
-        o.rule,
-        o.placement_id or "",
+        printable(o.period_id),
+        printable(o.rule),
+        printable(o.placement_id or ""),
         str(o.sequence),
         o.due.isoformat() if o.due else "-",
         o.met_on.isoformat() if o.met_on else "",
         _STATUS_MARK.get(o.status, o.status),
         "" if o.days_late is None else str(o.days_late),
-        o.reason or "",
+        printable(o.reason or ""),
     ]
 
 
@@ -216,22 +235,26 @@ def _write_block(obs: list[Obligation], out: TextIO, explain: bool) -> None:
         out.write("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         out.write("\n")
         if explain:
-            out.write(f"      {ob.explanation}\n")
+            out.write(f"      {printable(ob.explanation)}\n")
 
 
 def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
     """A terminal summary: provenance, one block per child (statutory obligations, then each
-    overlay's standards in a block of their own), status totals and errors."""
-    out.write(
+    overlay's standards in a block of their own), status totals and errors. Every id, label,
+    reason, explanation and message is :func:`~lacplan.escape.printable`'s: control
+    characters and lone surrogates are escaped."""
+    head = (
         f"lacplan {report.lacplan_version} | rules {report.rules} {report.rules_version} | "
         f"as at {fmt_date(report.as_of)} | calendar {report.calendar.get('name')} "
-        f"(holidays {report.calendar.get('provider_version')})\n"
+        f"(holidays {report.calendar.get('provider_version')})"
     )
+    out.write(printable(head) + "\n")
     legend = ", ".join(f"{word} = {code}" for code, word in _STATUS_MARK.items() if word != code)
     out.write(f"status words: {legend}; the late column counts days after the due date\n")
     for child in report.children:
-        labels = ", ".join(f"{k}={v}" for k, v in child.labels.items())
-        out.write(f"\nChild {child.child_id}" + (f" ({labels})" if labels else "") + "\n")
+        labels = printable(", ".join(f"{k}={v}" for k, v in child.labels.items()))
+        who = printable(child.child_id)
+        out.write(f"\nChild {who}" + (f" ({labels})" if labels else "") + "\n")
         groups = _by_source(child.obligations)
         if not groups:
             _write_block([], out, explain)
@@ -240,7 +263,7 @@ def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
                 out.write(f"  {_SOURCE_TITLES[source]} (beside the statute):\n")
             _write_block(obs, out, explain)
         for f in child.findings:
-            out.write(f"  finding {f.code}: {f.message}\n")
+            out.write(f"  {printable(f'finding {f.code}: {f.message}')}\n")
     n = count_of(len(report.children), "child", "children")
     totals = _by_source(report.obligations)
     if not totals:
@@ -254,7 +277,7 @@ def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
         else:
             out.write(f"{_SOURCE_TITLES[source]}: {summary}\n")
     for f in report.source_findings:
-        out.write(f"finding {f.code}: {f.message}\n")
+        out.write(printable(f"finding {f.code}: {f.message}") + "\n")
     if report.errors:
         out.write(f"{count_of(len(report.errors), 'record', 'records')} rejected:\n")
         for e in report.errors:
@@ -262,11 +285,13 @@ def write_table(report: Report, out: TextIO, *, explain: bool = False) -> None:
 
 
 def write_error_line(error: RecordError, out: TextIO) -> None:
-    """``file:line (child C1): field: code: message`` lines for humans."""
+    """``file:line (child C1): field: code: message`` lines for humans (a terminal, standard
+    error): each is :func:`~lacplan.escape.printable`'s, so an id cannot start a line."""
     who = f" (child {error.child_id})" if error.child_id else ""
     for p in error.problems:
         where = f"{p.field}: " if p.field else ""
-        out.write(f"  {error.file}:{error.line}{who}: {where}{p.code}: {p.message}\n")
+        line = f"{error.file}:{error.line}{who}: {where}{p.code}: {p.message}"
+        out.write(f"  {printable(line)}\n")
 
 
 def count_of(n: int, singular: str, plural: str) -> str:

@@ -64,6 +64,27 @@ def test_evaluating_one_child_loads_no_extra_and_no_holidays() -> None:
     assert not loaded & expected_absent
 
 
+def test_evaluating_one_child_builds_no_rule_validator_and_loads_no_adapter() -> None:
+    """The built-in pack is declared without validation and hashed without pydantic's
+    serializers, so one child never builds the rule schema's validators (rule files do)."""
+    record = DEMO.read_text(encoding="utf-8").splitlines()[0]
+    code = (
+        "import datetime, json, sys, lacplan\n"
+        "case = lacplan.parse_case(json.loads(sys.argv[1]))\n"
+        "report = lacplan.evaluate(case, as_of=datetime.date(2024, 6, 30))\n"
+        "from lacplan.rules import conventions, schema, terms\n"
+        "built = [m.__name__ for m in (schema.Rule, schema.Satisfaction, terms.DateExpr,\n"
+        "    terms.Citation, terms.EventMatch, conventions.Conventions,\n"
+        "    conventions.TermWindow) if m.__pydantic_complete__]\n"
+        "adapters = sorted(m for m in sys.modules if m.startswith('lacplan.adapters'))\n"
+        "print(json.dumps([built, adapters]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, record], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout.splitlines()[-1]) == [[], []]
+
+
 # ------------------------------------------------------------------ the lazy names
 def test_every_public_name_resolves_to_its_source_object() -> None:
     import importlib

@@ -77,7 +77,7 @@ BAD_RECORDS: list[tuple[str, str, Mutate]] = [
         "periods[1].placements[0].end",
         _set("periods.1.placements.0.end", "2020-12-01"),
     ),
-    ("unknown_field", "name", _set("name", "A Child")),
+    ("unknown_field", "<unknown key 1>", _set("name", "A Child")),  # a key's text: never shown
     (
         "unknown_field",
         "events[1].seen_alone",
@@ -156,7 +156,9 @@ BAD_RECORDS: list[tuple[str, str, Mutate]] = [
         "events[1].seen_alone",
         _add_event({"type": "visit", "date": "2021-02-01", "seen_alone": 1}),
     ),
-    ("invalid_value", "labels.team", _set("labels", {"team": 7})),
+    ("invalid_value", "labels.<key 1>", _set("labels", {"team": 7})),
+    ("invalid_string", "labels.<key 2>", _set("labels", {"team": "T1", "iro": "I\ud800"})),
+    ("invalid_string", "child_id", _set("child_id", "C\udc001")),
     ("invalid_value", "periods", _set("periods", {"start": "2019-03-04"})),
     ("no_placements", "periods[0].placements", _set("periods.0.placements", [])),
     (
@@ -226,7 +228,13 @@ def test_bad_record(code: str, field: str, mutate: Mutate) -> None:
 
 
 def test_every_error_code_is_exercised() -> None:
-    exercised = {code for code, _, _ in BAD_RECORDS} | {"invalid_json"}
+    # calendar_range and internal_error reject valid cases at evaluation:
+    # tests/engine/test_record_failures.py
+    exercised = {code for code, _, _ in BAD_RECORDS} | {
+        "invalid_json",
+        "calendar_range",
+        "internal_error",
+    }
     assert exercised == set(ERROR_CODES)
 
 
@@ -246,7 +254,9 @@ def test_duplicate_json_key_is_invalid_json() -> None:
     [error] = load_cases(io.StringIO(text))
     assert isinstance(error, RecordError)
     assert [p.code for p in error.problems] == ["invalid_json"]
-    assert "date_of_birth" in error.problems[0].message
+    # The keys' positions, never their text (a key may itself be personal data).
+    assert "keys 2 and 3 of one object have the same name" in error.problems[0].message
+    assert "date_of_birth" not in error.problems[0].message
     assert_private(error.problems[0].message)
 
 

@@ -48,10 +48,15 @@ class _Bad(Exception):
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj: dict[str, Any] = {}
-    for key, value in pairs:
+    where: dict[str, int] = {}
+    for n, (key, value) in enumerate(pairs, 1):
         if key in obj:
-            raise _Bad(f"the key {json.dumps(key, ensure_ascii=False)} appears twice in one object")
+            raise _Bad(
+                f"keys {where[key]} and {n} of one object have the same name (a key may "
+                "appear only once)"
+            )
         obj[key] = value
+        where[key] = n
     return obj
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lacplan import parallel
+from lacplan import cpus
 from lacplan.parallel import SMALL_INPUT_BYTES, available_cpus, cgroup_cpu_limit, default_jobs
 
 
@@ -20,7 +20,7 @@ def _write(path: Path, text: str) -> None:
 @pytest.fixture
 def eight(monkeypatch: pytest.MonkeyPatch) -> None:
     """An affinity of eight CPUs."""
-    monkeypatch.setattr(parallel, "_affinity", lambda: 8)
+    monkeypatch.setattr(cpus, "_affinity", lambda: 8)
 
 
 def _cpus(root: Path, self_cgroup: str = "") -> int:
@@ -79,7 +79,7 @@ def test_cgroup_v1_nested_cgroup(tmp_path: Path) -> None:
 
 
 def test_affinity_smaller_than_quota(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "_affinity", lambda: 2)
+    monkeypatch.setattr(cpus, "_affinity", lambda: 2)
     _write(tmp_path / "sys" / "cpu.max", "400000 100000")
     assert _cpus(tmp_path, "0::/\n") == 2
 
@@ -95,7 +95,7 @@ def test_this_machine() -> None:
 
 @pytest.fixture
 def seven(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "available_cpus", lambda: 7)
+    monkeypatch.setattr(cpus, "available_cpus", lambda: 7)
 
 
 @pytest.mark.usefixtures("seven")

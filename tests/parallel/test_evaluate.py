@@ -229,6 +229,32 @@ def test_forkserver_workers(small: Path) -> None:
     assert got[0] == want
 
 
+def test_a_pack_sent_to_workers_is_built_again(small: Path) -> None:
+    """The evaluation goes to workers that do not fork with its pack as layers and
+    declarations, built again there: the same pack, and its tables keyed by the declarations
+    work (an SSDA903 case asks which events each declaration reads)."""
+    from lacplan.parallel import _Evaluation
+
+    ssda903 = list(read_inputs(["docs/examples/ssda903"], input_format="ssda903"))
+    assert any(isinstance(c, Case) and c.coverage is not None for c in ssda903)
+    for name in ("england", "england+ifa"):
+        job = _Evaluation(AS_OF, get_pack(name), Conventions(), None, TextOf(write_jsonl_child))
+        again = pickle.loads(pickle.dumps(job))
+        assert again.pack is not job.pack
+        assert again.pack.content_hash == job.pack.content_hash
+        assert again.pack.name == job.pack.name and again.pack.layers == job.pack.layers
+        assert again(ssda903) == job(ssda903)
+
+
+def test_ssda903_cases_with_a_fork_server(small: Path) -> None:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver here")
+    batch = read_inputs(["docs/examples/ssda903"], input_format="ssda903")
+    want, _, _ = _jsonl(iter(batch), 1)
+    got = _jsonl(iter(batch), 2, chunk_size=3, start="forkserver")
+    assert got[0] == want and got[1] > 0
+
+
 def test_what_goes_to_the_workers_pickles(small: Path) -> None:
     items = list(load_cases(small))
     case = next(x for x in items if isinstance(x, Case))

@@ -192,6 +192,19 @@ def test_other_start_methods(method: str) -> None:
     _no_children()
 
 
+def test_a_fork_server_preloads_the_work_s_modules() -> None:
+    """The fork server imports the modules of the function and initializer once (lacplan's
+    evaluation, for ``evaluate_serialised``: an instance, of a class of that module), so that
+    its workers start ready."""
+    from lacplan.pool import _preload, _Work
+    from lacplan.serialisers import TextOf
+
+    work = _Work(workers.square, False, workers.remember, ())
+    assert _preload(work) == ["__main__", "lacplan.pool", "tests.parallel.workers"]
+    instance = _Work(TextOf(print), True, None, ())
+    assert _preload(instance) == ["__main__", "lacplan.pool", "lacplan.serialisers"]
+
+
 def _method_in_a_fresh_process(code: str) -> str:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
     code += "\nfrom lacplan.parallel import start_method\nprint(start_method())"

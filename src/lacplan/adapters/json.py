@@ -24,7 +24,7 @@ from typing import IO, Any, Final
 from pydantic_core import from_json
 
 from lacplan.domain.case import Case
-from lacplan.domain.validation import Problem, RecordError, _validate
+from lacplan.domain.validation import Problem, RecordError, _validate, with_origin
 from lacplan.errors import UsageError
 
 __all__ = ["JSONL_SUFFIXES", "Source", "load_cases"]
@@ -55,13 +55,16 @@ class _BadJson(Exception):
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise _BadJson(
-                f"the key {json.dumps(key, ensure_ascii=False)} appears twice in one object"
-            )
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) < len(pairs):  # a key given twice: say which keys, never the key's text
+        first: dict[str, int] = {}
+        for n, (key, _) in enumerate(pairs, 1):
+            if key in first:
+                raise _BadJson(
+                    f"keys {first[key]} and {n} of one object have the same name (a key may "
+                    "appear only once)"
+                )
+            first[key] = n
     return obj
 
 
@@ -222,7 +225,7 @@ def _rejected(file: str, line: int, detail: str) -> RecordError:
 def _record(obj: object, file: str, line: int) -> Case | RecordError:
     result = _validate(obj)
     if isinstance(result, Case):
-        return result
+        return with_origin(result, file, line)
     child_id, problems = result
     return RecordError(file, line, child_id, problems)
 
@@ -233,7 +236,7 @@ def _jsonl_line(text: _Line, file: str, line: int, data: _Data | None = None) ->
         return _rejected(file, line, f"line {line} is not valid UTF-8; save the file as UTF-8.")
     case = _fast_case(text if data is None else data)
     if case is not None:
-        return case
+        return with_origin(case, file, line)
     try:
         obj = _loads(text, with_line=False)
     except _BadJson as exc:

@@ -7,14 +7,16 @@ from datetime import date
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from lacplan.domain.base import _Deferred
 from lacplan.domain.coverage import Coverage, SourceFinding
 from lacplan.domain.events import Event
 from lacplan.domain.fields import (
     FROM_ALIAS_CONFIG,
     Id,
     IsoDate,
+    Text,
     _CaseErrors,
     _no_default,
     _problems_error,
@@ -107,7 +109,7 @@ LEGAL_STATUSES: tuple[str, ...] = (
 )
 
 
-class LegalStatus(BaseModel):
+class LegalStatus(_Deferred):
     """The child's legal status from a date (until the next entry of the period's list)."""
 
     # JSON says "from" (a Python keyword): validated and serialised by that alias; Python code
@@ -329,7 +331,7 @@ class Case(_CaseErrors):
         default=(), description="Periods of care; must not overlap (sorted by start once loaded)."
     )
     events: tuple[Event, ...] = Field(default=(), description="Dated events, in any order.")
-    labels: dict[Id, str] = Field(
+    labels: dict[Id, Text] = Field(
         default_factory=dict,
         description="Non-personal ids passed through to outputs (team, worker, IRO, local "
         "authority).",

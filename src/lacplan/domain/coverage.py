@@ -13,15 +13,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from lacplan.domain.base import _Deferred
 from lacplan.domain.events import EVENT_TYPES
 from lacplan.domain.fields import FROM_ALIAS_CONFIG, Id, IsoDate, _problems_error
 
 __all__ = ["Coverage", "ObservedSpan", "SourceFinding"]
 
 
-class ObservedSpan(BaseModel):
+class ObservedSpan(_Deferred):
     """From ``from`` to ``to`` (inclusive) the source shows every event of type ``type``."""
 
     model_config = FROM_ALIAS_CONFIG
@@ -46,7 +47,7 @@ class ObservedSpan(BaseModel):
         return self
 
 
-class Coverage(BaseModel):
+class Coverage(_Deferred):
     """What the case's source shows (null on a case: the source shows everything)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
@@ -77,7 +78,7 @@ class Coverage(BaseModel):
         return merged
 
 
-class SourceFinding(BaseModel):
+class SourceFinding(_Deferred):
     """Something an adapter noticed while building the case (reported with its findings)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)

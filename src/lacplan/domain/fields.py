@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Final, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,7 +21,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-__all__ = ["Id", "IsoDate"]
+from lacplan.domain.base import _Deferred
+
+__all__ = ["Id", "IsoDate", "Text"]
 
 _PROBLEMS: Final = "lacplan_problems"  # pydantic error type carrying relational problems
 
@@ -83,6 +86,18 @@ IsoDate = Annotated[
 Id = Annotated[str, Strict(), StringConstraints(pattern=r"^\S(?:.*\S)?$")]
 """A non-empty identifier string without leading or trailing spaces (never a number)."""
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str) -> str:
+    if _SURROGATE.search(value):  # a lone surrogate: no UTF-8 output could hold it
+        raise PydanticCustomError("string_unicode", "a lone surrogate is not text.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+"""A string that is valid Unicode text (no lone surrogate: code ``invalid_string``)."""
+
 
 #: Config of a model with a ``from`` field (a Python keyword): JSON uses the alias ``from``,
 #: Python code may pass ``from_``; frozen, no unknown fields, inputs never echoed.
@@ -119,7 +134,7 @@ def _q(identifier: str) -> str:
     return json.dumps(identifier, ensure_ascii=False)
 
 
-class _CaseErrors(BaseModel):
+class _CaseErrors(_Deferred):
     """Mixin: validating the model directly (``Case.model_validate(...)``,
     ``Case.model_validate_json(...)``) raises :class:`~lacplan.errors.CaseError` with
     lacplan's codes and value-free messages instead of pydantic's ``ValidationError``.
@@ -144,14 +159,34 @@ class _CaseErrors(BaseModel):
         try:
             return super().model_validate(obj, **options)
         except ValidationError as exc:
-            raise _case_error(cls, exc, obj) from None
+            error = exc
+        from lacplan.domain.nulls import has_null, without_defaulted_nulls
+
+        if has_null(obj):  # again with each null for an optional field left out
+            try:
+                return super().model_validate(without_defaulted_nulls(obj, cls), **options)
+            except ValidationError as exc:
+                error = exc
+        raise _case_error(cls, error, obj) from None
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, **options: Any) -> Self:
         try:
             return super().model_validate_json(json_data, **options)
         except ValidationError as exc:
-            raise _case_error(cls, exc, None) from None
+            error = exc
+        try:  # a null for an optional field means "not given": read it as data, then again
+            data = json.loads(json_data)
+        except ValueError:
+            data = None
+        from lacplan.domain.nulls import has_null, without_defaulted_nulls
+
+        if has_null(data):
+            try:
+                return super().model_validate(without_defaulted_nulls(data, cls), **options)
+            except ValidationError as exc:
+                error = exc
+        raise _case_error(cls, error, None) from None
 
 
 def _case_error(model: type[BaseModel], exc: ValidationError, obj: object) -> Exception:
@@ -159,7 +194,7 @@ def _case_error(model: type[BaseModel], exc: ValidationError, obj: object) -> Ex
     from lacplan.errors import CaseError
 
     child_id = _readable_child_id(obj) if model.__name__ == "Case" else None
-    problems = _problems_from(exc, child_id, model)
+    problems = _problems_from(exc, child_id, model, obj)
     return CaseError(
         _exception_message(f"invalid {model.__name__.lower()}, ", problems),
         child_id=child_id,

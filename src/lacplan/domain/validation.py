@@ -3,9 +3,9 @@ that never contain a value from the record; :func:`parse_case` and the JSON Sche
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
@@ -14,9 +14,19 @@ from lacplan.domain.case import Case, Period, Placement
 from lacplan.domain.events import _EVENT_CLASS_BY_TYPE, _EVENT_CLASSES, EVENT_TYPES
 from lacplan.domain.fields import _PROBLEMS, _kind, _q
 from lacplan.domain.findings import _subject
+from lacplan.domain.nulls import has_null, without_defaulted_nulls
 from lacplan.errors import InputError
 
-__all__ = ["ERROR_CODES", "Problem", "RecordError", "case_json_schema", "parse_case"]
+__all__ = [
+    "ERROR_CODES",
+    "Problem",
+    "RecordError",
+    "case_json_schema",
+    "evaluation_error",
+    "origin_of",
+    "parse_case",
+    "with_origin",
+]
 
 ERROR_CODES: Final[tuple[str, ...]] = (
     "invalid_json",
@@ -37,6 +47,9 @@ ERROR_CODES: Final[tuple[str, ...]] = (
     "unknown_placement",
     "duplicate_legal_status",
     "legal_status_outside_period",
+    "invalid_string",
+    "calendar_range",
+    "internal_error",
 )
 
 
@@ -84,6 +97,52 @@ class RecordError:
         )
 
 
+# Where a loaded case came from, kept in the instance's ``__dict__`` beside its fields: not a
+# field, so equality, hashing, ``repr`` and every dump ignore it; pickling keeps it.
+_ORIGIN = "_lacplan_origin"
+
+
+def with_origin(case: Case, file: str, line: int) -> Case:
+    """``case``, remembering the file and line (or row) it was read from (for an error naming
+    the record if its evaluation fails)."""
+    case.__dict__[_ORIGIN] = (file, line)
+    return case
+
+
+def origin_of(case: Case) -> tuple[str, int] | None:
+    """The ``(file, line)`` a loader read ``case`` from, or ``None`` (built in code)."""
+    origin: tuple[str, int] | None = case.__dict__.get(_ORIGIN)
+    return origin
+
+
+def evaluation_error(case: Case, exc: Exception, position: int) -> RecordError:
+    """The rejection of a valid case whose evaluation failed: ``calendar_range`` when one of its
+    dates (or a due date computed from one) falls outside the calendar's covered range, else
+    ``internal_error`` naming only the exception's type. ``position`` (counting from 1) stands in
+    for the line of a case built in code (its file is then ``"<cases>"``)."""
+    from lacplan.errors import CalendarRangeError
+
+    file, line = origin_of(case) or ("<cases>", position)
+    if isinstance(exc, CalendarRangeError):
+        problem = Problem(
+            "",
+            "calendar_range",
+            f"{_subject(case.child_id, '')}a date of this case, or a date computed from one, "
+            f"falls outside the working-day calendar's covered range "
+            f"({exc.first.isoformat()} to {exc.last.isoformat()}), so its clocks cannot be "
+            "computed. Check the case's dates.",
+        )
+    else:
+        problem = Problem(
+            "",
+            "internal_error",
+            f"{_subject(case.child_id, '')}evaluating this case failed ({type(exc).__name__}). "
+            "This is a fault in lacplan: please report it with the error code and the rule "
+            "pack, not the case.",
+        )
+    return RecordError(file, line, case.child_id, (problem,))
+
+
 def _readable_child_id(obj: object) -> str | None:
     if isinstance(obj, Mapping):
         value = obj.get("child_id")
@@ -101,7 +160,7 @@ def _path(loc: Sequence[int | str]) -> str:
             continue
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part.isidentifier():
+        elif isinstance(part, _Hidden) or part.isidentifier():
             out += f".{part}" if out else part
         else:
             out += f"[{_q(part)}]"
@@ -149,6 +208,8 @@ def _strip_event_tags(loc: Sequence[int | str]) -> tuple[int | str, ...]:
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:
+    import difflib  # only for a rejected record
+
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" Did you mean {_q(match[0])}?" if match else ""
 
@@ -172,6 +233,9 @@ def _translate(err: Mapping[str, Any], root: type[BaseModel] = Case) -> list[tup
         return [("missing_field", field, "is required but missing.")]
     if etype == "extra_forbidden":
         key = str(last)
+        if key not in _known_names():  # never a key's own text: a key may be personal
+            base = _path(loc[:-1])
+            field = f"{base}.{_UNKNOWN_KEY}" if base else _UNKNOWN_KEY
         model = _model_at(raw_loc[:-1], root)
         text = "is not a known field."
         if model is not None:
@@ -221,6 +285,15 @@ def _translate(err: Mapping[str, Any], root: type[BaseModel] = Case) -> list[tup
         if last in _ID_FIELDS or (len(loc) >= 2 and loc[0] == "labels"):
             text += ' Write ids as JSON strings (for example "000123"), so leading zeros are kept.'
         return [("invalid_value", field, text)]
+    if etype == "string_unicode":
+        return [
+            (
+                "invalid_string",
+                field,
+                "holds a character that is not text (a lone surrogate, as an unpaired \\ud800 "
+                "escape gives); write it as valid Unicode.",
+            )
+        ]
     if etype in {"string_pattern_mismatch", "string_too_short"}:
         return [
             ("invalid_value", field, "must be a non-empty id without leading or trailing spaces.")
@@ -234,14 +307,53 @@ def _describe(model: type[BaseModel]) -> str:
     return {Case: "a case", Period: "a period", Placement: "a placement"}.get(model, model.__name__)
 
 
+@cache
+def _known_names() -> frozenset[str]:
+    """Every field name of the case model's classes (a misplaced one is shown: not personal)."""
+    from lacplan.domain.case import LegalStatus
+    from lacplan.domain.coverage import Coverage, ObservedSpan, SourceFinding
+
+    models: list[type[BaseModel]] = [Case, Period, Placement, LegalStatus, *_EVENT_CLASSES]
+    models += [Coverage, ObservedSpan, SourceFinding]
+    return frozenset(
+        info.alias or name for model in models for name, info in model.model_fields.items()
+    )
+
+
+class _Hidden(str):
+    """A key shown as its position, never its text (a key may itself be personal data)."""
+
+    __slots__ = ()
+
+
+def _hide_label_key(err: dict[str, Any], obj: object) -> dict[str, Any]:
+    loc = err["loc"]
+    if len(loc) < 2 or loc[0] != "labels" or not isinstance(loc[1], str):
+        return err
+    labels = obj.get("labels") if isinstance(obj, Mapping) else None
+    keys = list(labels) if isinstance(labels, Mapping) else []
+    n = f" {keys.index(loc[1]) + 1}" if loc[1] in keys else ""
+    return {**err, "loc": ("labels", _Hidden(f"<key{n}>"), *loc[2:])}
+
+
 def _problems_from(
-    exc: ValidationError, child_id: str | None, root: type[BaseModel] = Case
+    exc: ValidationError, child_id: str | None, root: type[BaseModel] = Case, obj: object = None
 ) -> tuple[Problem, ...]:
+    """Each of pydantic's errors as lacplan's problems; ``obj`` (the record, when at hand)
+    numbers label keys by their position."""
     out: list[Problem] = []
-    for err in exc.errors(include_url=False, include_input=False):
+    unknown = 0
+    for raw in exc.errors(include_url=False, include_input=False):
+        err = _hide_label_key(dict(raw), obj) if root is Case else raw
         for code, field, detail in _translate(err, root):
+            if field.endswith(_UNKNOWN_KEY):  # never the key's text: a key may be personal
+                unknown += 1
+                field = f"{field[: -len(_UNKNOWN_KEY)]}<unknown key {unknown}>"
             out.append(Problem(field, code, _subject(child_id, field) + detail))
     return tuple(out)
+
+
+_UNKNOWN_KEY = "<unknown key>"
 
 
 def _not_an_object(child_id: str | None, found: object) -> tuple[Problem, ...]:
@@ -265,7 +377,13 @@ def _validate(obj: object) -> Case | tuple[str | None, tuple[Problem, ...]]:
         case: Case = Case.__pydantic_validator__.validate_python(dict(obj))
         return case
     except ValidationError as exc:
-        return child_id, _problems_from(exc, child_id)
+        if not has_null(obj):
+            return child_id, _problems_from(exc, child_id, obj=obj)
+    try:  # again with each null for an optional field left out (it means "not given")
+        case = Case.__pydantic_validator__.validate_python(without_defaulted_nulls(obj, Case))
+        return case
+    except ValidationError as exc:
+        return child_id, _problems_from(exc, child_id, obj=obj)
 
 
 def parse_case(obj: object) -> Case:

@@ -183,7 +183,5 @@ Condition = Annotated[
     Field(discriminator="kind"),
 ]
 
-
-NotCondition.model_rebuild()
-AnyCondition.model_rebuild()
-AllCondition.model_rebuild()
+# The recursive conditions (not, any, all) resolve ``Condition`` when first built (the schema
+# models build on first use, ``defer_build``): no ``model_rebuild()`` at import.

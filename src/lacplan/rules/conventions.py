@@ -12,16 +12,23 @@ import calendar
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from lacplan.domain.base import _Trusted, trusted_construction
+from lacplan.rules.terms import _json_value
 
 __all__ = ["Conventions", "TermWindow"]
 
+#: Frozen, no unknown fields; validators built on first use (the defaults below, and so a
+#: default evaluation, need none).
+_CONFIG = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
-class TermWindow(BaseModel):
+
+class TermWindow(_Trusted):
     """A yearly window from (month, day) to (month, day), both inclusive. A window whose end comes
     before its start in the calendar (1 Apr to 31 Mar) ends in the following year."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _CONFIG
 
     name: str
     start_month: int = Field(ge=1, le=12)
@@ -45,17 +52,18 @@ def _day(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-_DEFAULT_TERMS = (
-    TermWindow(name="autumn term", start_month=9, start_day=1, end_month=12, end_day=31),
-    TermWindow(name="spring term", start_month=1, start_day=1, end_month=3, end_day=31),
-    TermWindow(name="summer term", start_month=4, start_day=1, end_month=7, end_day=31),
-)
+with trusted_construction():  # validated in tests/rules/test_builtin_declarations.py
+    _DEFAULT_TERMS = (
+        TermWindow(name="autumn term", start_month=9, start_day=1, end_month=12, end_day=31),
+        TermWindow(name="spring term", start_month=1, start_day=1, end_month=3, end_day=31),
+        TermWindow(name="summer term", start_month=4, start_day=1, end_month=7, end_day=31),
+    )
 
 
-class Conventions(BaseModel):
+class Conventions(_Trusted):
     """The engine's documented readings; every field is a place where councils may differ."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _CONFIG
 
     month_arithmetic: Literal["calendar", "fixed_days"] = "calendar"
     """A3: ``calendar`` months (corresponding date, else month end) or ``fixed_days``
@@ -78,4 +86,15 @@ class Conventions(BaseModel):
     school age, the statutory core."""
 
     def as_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """The conventions as JSON values: ``model_dump(mode="json")`` (built without pydantic's
+        serializer, which a default evaluation then never needs)."""
+        try:
+            out: dict[str, Any] = _json_value(self)
+        except TypeError:  # pragma: no cover - the fields hold only the types _json_value knows
+            out = self.model_dump(mode="json")
+        return out
+
+
+with trusted_construction():
+    #: ``Conventions()``: what :func:`lacplan.evaluate` uses when given none (frozen, so shared).
+    _DEFAULT_CONVENTIONS = Conventions()

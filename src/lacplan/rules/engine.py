@@ -30,6 +30,16 @@ from lacplan.model import Case, assign_events
 from lacplan.obligation import lazy_obligation
 from lacplan.offsets import offset_date, offset_note
 from lacplan.report import ChildResult, Obligation
+from lacplan.rules.compiled import (
+    CHAIN,
+    PER_EVENT,
+    ROLLING,
+    WINDOWS,
+    CompiledRule,
+    CompiledVariant,
+    RuleProgram,
+    program,
+)
 from lacplan.rules.conventions import Conventions
 from lacplan.rules.coverage import Seen, unknown_start
 from lacplan.rules.explain import (
@@ -45,15 +55,7 @@ from lacplan.rules.explain import (
 )
 from lacplan.rules.pack import RulePack
 from lacplan.rules.satisfy import Satisfying
-from lacplan.rules.schema import (
-    AnchorOption,
-    Chain,
-    OffsetOption,
-    PerEvent,
-    RollingWindows,
-    Rule,
-    Windows,
-)
+from lacplan.rules.schema import PerEvent, RollingWindows, Rule, ScopeEnd, Windows
 from lacplan.rules.state import (
     EMPTY_INDEX,
     EndedBy,
@@ -84,40 +86,31 @@ def _status_of(
 
 
 class _Evaluator(Satisfying):
-    """Evaluates one rule pack over one case. No rule-specific code: only declarations."""
+    """Evaluates one compiled rule pack over one case. No rule-specific code: only
+    declarations, compiled once per pack (``rules/compiled.py``)."""
 
     __slots__ = ()
 
     def _anchor(
-        self, decl: Rule, scope: Scope, local: dict[str, date | None]
+        self, cr: CompiledRule, scope: Scope, local: dict[str, date | None]
     ) -> tuple[date, str] | None:
-        opt: AnchorOption
-        for opt in decl.anchor:
-            if opt.when and not self._holds(opt.when, scope, local):
+        for when, resolve, opt, carried in cr.anchors:
+            if when is not None and not when(self, scope, local):
                 continue
-            d = self._date(opt.date, scope, local)
+            d = resolve(self, scope, local)
             if d is None:
                 continue
-            rule_ref = opt.date.rule_ref
-            if rule_ref and rule_ref[1] == "due" and opt.date.offset is None:
+            if carried is not None:
                 # Carry over how the referenced due date was reached (its skipped holidays).
-                prior = scope.results.get(rule_ref[0]) or self.run.results.get(rule_ref[0])
+                prior = scope.results.get(carried) or self.run.results.get(carried)
                 if prior and prior[0].basis:
                     return d, f"{opt.label}, itself {prior[0].basis}"
             return d, opt.label
         return None
 
-    def _offset(
-        self, decl: Rule, scope: Scope, local: dict[str, date | None]
-    ) -> tuple[int, OffsetOption]:
-        for i, opt in enumerate(decl.offsets):
-            if not opt.when or self._holds(opt.when, scope, local):
-                return i, opt
-        return len(decl.offsets) - 1, decl.offsets[-1]  # the last option is unconditional
-
     def _timing(
         self,
-        decl: Rule,
+        cr: CompiledRule,
         scope: Scope,
         anchor_override: tuple[date, str] | None,
         window: Window | None,
@@ -128,27 +121,34 @@ class _Evaluator(Satisfying):
                 (window.start, window.name), window.due, window.note, None, -1, None, -1, window
             )
         local: dict[str, date | None] = {}
-        seen, period = self.run.seen, scope.period
+        run = self.run
+        seen, period = run.seen, scope.period
         if seen is not None or period.started_before_data:
-            first = seen.start(self.pack.reads(decl)) if seen is not None else None
+            first = seen.start(cr.reads) if seen is not None else None
             local["data.start"] = period.start if first is None else max(first, period.start)
-        anchor = anchor_override or self._anchor(decl, scope, local)
+        anchor = anchor_override or self._anchor(cr, scope, local)
         if anchor is None:
             return None
         local["anchor"] = anchor[0]
-        index, option = self._offset(decl, scope, local)
-        if option.offset is None:
+        offsets = cr.offsets
+        index = len(offsets) - 1  # the last option is unconditional
+        for i, rest in cr.live(self, scope).options:
+            if rest is None or rest(self, scope, local):
+                index = i
+                break
+        _, option, earliers, _ = offsets[index]
+        offset = option.offset
+        if offset is None:
             return Timing(anchor, None, "", option, index, None, -1)
-        run = self.run
         months = run.conventions.month_arithmetic
-        due = offset_date(anchor[0], option.offset, run.calendar, months)
-        note = (offset_note, anchor[0], option.offset, run.calendar, months)
+        due = offset_date(anchor[0], offset, run.calendar, months)
+        note = (offset_note, anchor[0], offset, run.calendar, months)
         capped: tuple[str, date, Note] | None = None
         capped_index = -1
-        for k, earlier in enumerate(option.earlier_of):
-            if earlier.when and not self._holds(earlier.when, scope, local):
+        for k, (when, resolve, earlier) in enumerate(earliers):
+            if when is not None and not when(self, scope, local):
                 continue
-            d = self._date(earlier.date, scope, local)
+            d = resolve(self, scope, local)
             if d is not None and d < due:
                 capped = (
                     earlier.label,
@@ -161,11 +161,11 @@ class _Evaluator(Satisfying):
 
     def _choose(
         self,
-        versions: Sequence[Rule],
+        versions: Sequence[CompiledRule],
         scope: Scope,
         anchor_override: tuple[date, str] | None,
         window: Window | None,
-    ) -> tuple[Rule, Timing, bool] | None:
+    ) -> tuple[CompiledRule, Timing, bool] | None:
         """The version that applies (A20) with its timing, and whether it is in force.
 
         Versions tied to an event (``chosen_by="anchor"``) come first and apply when in force on
@@ -173,23 +173,23 @@ class _Evaluator(Satisfying):
         it (or, with no fixed due date, on its anchor) applies. With none in force, the first
         ``due`` version's timing (else the first version's) is reported as ``not_evaluated``.
         """
-        fallback: tuple[Rule, Timing] | None = None
-        for decl in versions:
-            t = self._timing(decl, scope, anchor_override, window)
+        fallback: tuple[CompiledRule, Timing] | None = None
+        for cr in versions:
+            t = self._timing(cr, scope, anchor_override, window)
             if t is None:
                 continue
-            by_anchor = decl.chosen_by == "anchor"
-            if fallback is None or (fallback[0].chosen_by == "anchor" and not by_anchor):
-                fallback = (decl, t)
-            if decl.in_force.contains(t.anchor[0] if by_anchor else t.due or t.anchor[0]):
-                return decl, t, True
+            by_anchor = cr.by_anchor
+            if fallback is None or (fallback[0].by_anchor and not by_anchor):
+                fallback = (cr, t)
+            if cr.in_force(t.anchor[0] if by_anchor else t.due or t.anchor[0]):
+                return cr, t, True
         if fallback is None:
             return None  # no anchor: the duty has not started (e.g. its chain never began)
         return fallback[0], fallback[1], False
 
     def _obligation(
         self,
-        versions: Sequence[Rule],
+        versions: Sequence[CompiledRule],
         scope: Scope,
         sequence: int,
         anchor_override: tuple[date, str] | None = None,
@@ -199,14 +199,15 @@ class _Evaluator(Satisfying):
         chosen = self._choose(versions, scope, anchor_override, window)
         if chosen is None:
             return None
-        decl, t, in_force = chosen
+        cr, t, in_force = chosen
         due = t.due
         local: dict[str, date | None] = {"anchor": t.anchor[0], "due": due}
-        if decl.applies and not self._holds(decl.applies, scope, local):
+        if cr.applies is not None and not cr.applies(self, scope, local):
             return None
         if not in_force:
+            decls = tuple(v.decl for v in versions)
             return self._build(
-                decl,
+                cr,
                 scope,
                 sequence,
                 t,
@@ -214,18 +215,19 @@ class _Evaluator(Satisfying):
                 None,
                 "not_evaluated",
                 "not_in_force",
-                (_not_in_force_tail, versions, due or t.anchor[0]),
+                (_not_in_force_tail, decls, due or t.anchor[0]),
                 "not_in_force",
             )
         seen = run.seen
         if seen is not None:
-            blind = seen.blind_to(self.pack.reads(decl))
+            blind = seen.blind_to(cr.reads)
             if blind is not None:
-                return self._unjudged(decl, scope, sequence, t, blind)
-        for ex in decl.exemptions:
-            if self._holds(ex.when, scope, local):
+                return self._unjudged(cr, scope, sequence, t, blind)
+        bound = cr.live(self, scope)
+        for when, ex in bound.exemptions:
+            if when is None or when(self, scope, local):
                 return self._build(
-                    decl,
+                    cr,
                     scope,
                     sequence,
                     t,
@@ -238,17 +240,17 @@ class _Evaluator(Satisfying):
                 )
         period = scope.period
         if period.started_before_data and t.anchor[0] <= period.start:
-            return self._unjudged(decl, scope, sequence, t, unknown_start(period.start, seen))
+            return self._unjudged(cr, scope, sequence, t, unknown_start(period.start, seen))
         if seen is not None:
-            lo, _, hi = self._bounds(decl, scope, local, window)
+            lo, _, hi = self._bounds(cr, scope, local, window)
             judged = seen.judge(
-                self.pack.reads(decl),
+                cr.reads,
                 lo or scope.start,
                 run.as_of if hi is None else min(hi, run.as_of),
             )
             if judged is not None:
-                return self._unjudged(decl, scope, sequence, t, judged)
-        out = self._satisfy(decl, scope, local, window)
+                return self._unjudged(cr, scope, sequence, t, judged)
+        out = self._satisfy(cr, bound, scope, local, window)
         status: str
         reason: str | None
         tail: Tail
@@ -263,7 +265,7 @@ class _Evaluator(Satisfying):
             and ((due is not None and due > seen.until) or (due is None and run.clipped))
             and not (scope.end is not None and due is not None and scope.end < due)
         ):
-            return self._unjudged(decl, scope, sequence, t, seen.after_data())
+            return self._unjudged(cr, scope, sequence, t, seen.after_data())
         elif out.met_on is None and out.closes is not None and out.closes <= run.as_of:
             status, reason, branch = "missed", None, _branch(t)
             tail = (too_late_tail, out.closes)
@@ -272,24 +274,33 @@ class _Evaluator(Satisfying):
             branch = _branch(t)
             until = seen.until if status == "overdue" and seen is not None and run.clipped else None
             phrase = event_phrase(out.event) if out.event is not None else None
-            tail = (outcome_tail, status, phrase, out.closed_on, until, run.as_of)
-            tail += (scope.ended_by, scope.end, scope.end_label)
+            tail = (
+                outcome_tail,
+                status,
+                phrase,
+                out.closed_on,
+                until,
+                run.as_of,
+                scope.ended_by,
+                scope.end,
+                scope.end_label,
+            )
         return self._build(
-            decl, scope, sequence, t, out.met_on, out.closed_on, status, reason, tail, branch
+            cr, scope, sequence, t, out.met_on, out.closed_on, status, reason, tail, branch
         )
 
     def _unjudged(
-        self, decl: Rule, scope: Scope, sequence: int, t: Timing, why: tuple[str, str]
+        self, cr: CompiledRule, scope: Scope, sequence: int, t: Timing, why: tuple[str, str]
     ) -> Obligation:
         """``not_evaluated``: the case's source cannot show whether it was met (``why``)."""
         reason, tail = why
         return self._build(
-            decl, scope, sequence, t, None, None, "not_evaluated", reason, tail, reason
+            cr, scope, sequence, t, None, None, "not_evaluated", reason, tail, reason
         )
 
     def _build(
         self,
-        decl: Rule,
+        cr: CompiledRule,
         scope: Scope,
         sequence: int,
         timing: Timing,
@@ -303,31 +314,27 @@ class _Evaluator(Satisfying):
         run = self.run
         a_date = timing.anchor[0]
         due = timing.due
-        option = timing.option
-        cite = option.citation if option is not None and option.citation else decl.citation
-        layer = self.pack.layer(decl.id)
+        decl = cr.decl
+        layer = cr.layer
+        label, url = cr.offsets[timing.option_index][3] if timing.option is not None else cr.cite
         if status == "met_late" and met_on and due:
             days_late: int | None = (met_on - due).days
         elif status == "overdue" and due:
             days_late = (run.as_of - due).days
         else:
             days_late = None
-        period_id = scope.period.period_id
         placement = scope.placement
-        placement_id = placement.placement_id if placement is not None else None
-        child_id = run.case.child_id
-        key = f"{child_id}:{period_id}:{placement_id or '-'}:{decl.id}:{a_date.isoformat()}"
         no_head = due is None and branch.startswith("exemption:")
         return lazy_obligation(
-            key,
-            decl.id,
+            f"{scope.key_prefix}{cr.id}:{a_date.isoformat()}",
+            cr.id,
             decl.title,
             layer.source,
             decl.version,
             decl.variant,
-            child_id,
-            period_id,
-            placement_id,
+            run.case.child_id,
+            scope.period.period_id,
+            placement.placement_id if placement is not None else None,
             sequence,
             a_date,
             due,
@@ -335,8 +342,8 @@ class _Evaluator(Satisfying):
             status,
             reason,
             days_late,
-            cite.label,
-            cite.url,
+            label,
+            url,
             decl.base_rule,
             closed_on,
             branch,
@@ -344,36 +351,40 @@ class _Evaluator(Satisfying):
         )
 
     # ------------------------------------------------------------------ schedules
-    def rule(self, rule_id: str, scope: Scope) -> list[Obligation]:
+    def rule(self, rp: RuleProgram, scope: Scope) -> list[Obligation]:
         kind = scope.kind
-        versions: Sequence[Rule] | None = None
+        chosen: CompiledVariant | None = None
         other_kinds = False
-        for vs in self.pack.variants(rule_id):
-            if vs[0].scope != kind:
+        for var in rp.variants:
+            if var.scope != kind:
                 other_kinds = True
-            elif versions is None and (
-                not vs[0].variant_when or self._holds(vs[0].variant_when, scope, {})
-            ):
-                versions = vs
-        if versions is None:
-            if other_kinds and self._covered_elsewhere(rule_id, scope):
+            elif chosen is None and (var.when is None or var.when(self, scope, {})):
+                chosen = var
+        if chosen is None:
+            if other_kinds and self._covered_elsewhere(rp, scope):
                 return []
-            return [self._no_variant(rule_id, scope)] if self._reports_here(rule_id, kind) else []
-        first = versions[0]
-        if first.scope_end is not None:
-            scope = self._own_end(first, scope)
-        schedule = first.schedule
-        if isinstance(schedule, Windows):
+            if kind == "placement" or rp.period_only:
+                return [self._no_variant(rp, scope)]
+            return []
+        versions = chosen.versions
+        if chosen.scope_end is not None:
+            scope = self._own_end(chosen.scope_end, scope)
+        schedule = chosen.schedule
+        kind_of = chosen.kind
+        if kind_of == WINDOWS:
+            assert isinstance(schedule, Windows)
             return self._each_window(versions, scope, self._windows(scope, schedule))
-        if isinstance(schedule, RollingWindows):
+        if kind_of == ROLLING:
+            assert isinstance(schedule, RollingWindows)
             return self._each_window(versions, scope, self._rolling(scope, schedule))
-        if isinstance(schedule, PerEvent):
-            return self._per_event(versions, scope, schedule)
+        if kind_of == PER_EVENT:
+            assert isinstance(schedule, PerEvent)
+            return self._per_event(chosen, scope, schedule)
         ob = self._obligation(versions, scope, 1)
         if ob is None:
             return []
         out = [ob]
-        if isinstance(schedule, Chain):
+        if kind_of == CHAIN:
             prev = ob
             while prev.closed_on is not None and len(out) < _CHAIN_LIMIT:
                 label = (
@@ -390,24 +401,21 @@ class _Evaluator(Satisfying):
                 prev = nxt
         return out
 
-    def _covered_elsewhere(self, rule_id: str, scope: Scope) -> bool:
+    def _covered_elsewhere(self, rp: RuleProgram, scope: Scope) -> bool:
         """A variant of the other scope kind covers this period (it reports the duty)."""
         if scope.kind == "placement":
             period_scope = self.run.period_scope
             assert period_scope is not None
             return any(
-                vs[0].scope == "period" and self._holds(vs[0].variant_when, period_scope, {})
-                for vs in self.pack.variants(rule_id)
+                var.scope == "period" and (var.when is None or var.when(self, period_scope, {}))
+                for var in rp.variants
             )
         return True  # period pass: the placement pass decides (and reports no_variant there)
 
-    def _reports_here(self, rule_id: str, kind: str) -> bool:
-        return kind == "placement" or self.pack.scopes(rule_id) == {"period"}
-
-    def _no_variant(self, rule_id: str, scope: Scope) -> Obligation:
-        decl = self.pack.variants(rule_id)[0][0]
+    def _no_variant(self, rp: RuleProgram, scope: Scope) -> Obligation:
+        cr = rp.variants[0].versions[0]
         return self._build(
-            decl,
+            cr,
             scope,
             1,
             Timing((scope.start, "the start of the scope"), None, "", None, -1, None, -1),
@@ -420,9 +428,7 @@ class _Evaluator(Satisfying):
             "no_variant",
         )
 
-    def _own_end(self, decl: Rule, scope: Scope) -> Scope:
-        own = decl.scope_end
-        assert own is not None
+    def _own_end(self, own: ScopeEnd, scope: Scope) -> Scope:
         if own.period:  # the clock runs with the period of care, not the placement
             ps = self.run.period_scope
             assert ps is not None
@@ -435,7 +441,7 @@ class _Evaluator(Satisfying):
         return replace(scope, end=end, hard_end=d, ended_by="rule", end_label=own.label, dates={})
 
     def _each_window(
-        self, versions: Sequence[Rule], scope: Scope, windows: Sequence[Window]
+        self, versions: Sequence[CompiledRule], scope: Scope, windows: Sequence[Window]
     ) -> list[Obligation]:
         out: list[Obligation] = []
         for window in windows:
@@ -445,17 +451,17 @@ class _Evaluator(Satisfying):
         return out
 
     def _per_event(
-        self, versions: Sequence[Rule], scope: Scope, schedule: PerEvent
+        self, var: CompiledVariant, scope: Scope, schedule: PerEvent
     ) -> list[Obligation]:
         out: list[Obligation] = []
-        events, dates = self._events(versions[0].scope, scope).select((schedule.event,))
+        events, dates = self._events(var.scope, scope).select((schedule.event,))
         for d, _, ev in events[bisect_left(dates, scope.start) :]:
             if scope.hard_end is not None and d > scope.hard_end:
                 break
             if out and out[-1].anchor == d:
                 continue  # two such events on one day make one obligation
             anchor = (d, f"the date of {event_phrase(ev)}")
-            ob = self._obligation(versions, scope, len(out) + 1, anchor_override=anchor)
+            ob = self._obligation(var.versions, scope, len(out) + 1, anchor_override=anchor)
             if ob is not None:
                 out.append(ob)
         return out
@@ -508,6 +514,8 @@ def evaluate_case(
     child_idx, period_idx, placement_idx = index_events(case, events_until, assignments)
     run = Run(case, as_of, conventions, calendar, eighteen, child_idx, seen=seen, clipped=clipped)
     ev = _Evaluator(pack, run)
+    rules = program(pack).rules
+    child_prefix = f"{case.child_id}:"
     obligations: list[Obligation] = []
     for period in case.periods:
         if period.start > as_of or period.start >= eighteen:
@@ -517,8 +525,17 @@ def evaluate_case(
         run.first_placement_start = period.placements[0].start if period.placements else None
         run.results = {}
         p_end, p_hard, p_by = ended(period.end, eighteen, as_of, "period")
+        period_prefix = f"{child_prefix}{period.period_id}:"
         period_scope = Scope(
-            period, None, None, period.start, p_end, p_hard, run.period_events, p_by
+            period,
+            None,
+            None,
+            period.start,
+            p_end,
+            p_hard,
+            run.period_events,
+            p_by,
+            key_prefix=f"{period_prefix}-:",
         )
         run.period_scope = period_scope
         placements = [p for p in period.placements if p.start <= as_of and p.start < eighteen]
@@ -537,19 +554,19 @@ def evaluate_case(
                     pl_hard,
                     placement_idx.get(pl.placement_id, EMPTY_INDEX),
                     pl_by,
+                    key_prefix=f"{period_prefix}{pl.placement_id or '-'}:",
                 )
             )
-        for rule_id in pack.ids:
-            run.calendar = calendars[pack.layer(rule_id).name]
-            kinds = pack.scopes(rule_id)
-            if "period" in kinds:
-                obs = ev.rule(rule_id, period_scope)
-                run.results[rule_id] = obs
+        for rp in rules:
+            run.calendar = calendars[rp.layer]
+            if rp.on_period:
+                obs = ev.rule(rp, period_scope)
+                run.results[rp.id] = obs
                 obligations.extend(obs)
-            if "placement" in kinds:
+            if rp.on_placement:
                 for sc in placement_scopes:
-                    obs = ev.rule(rule_id, sc)
-                    sc.results[rule_id] = obs
+                    obs = ev.rule(rp, sc)
+                    sc.results[rp.id] = obs
                     obligations.extend(obs)
     return ChildResult(
         child_id=case.child_id,

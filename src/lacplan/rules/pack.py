@@ -15,11 +15,10 @@ only to rules declared before it). Building a pack checks, and fails with a
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, get_args
@@ -43,7 +42,7 @@ from lacplan.rules.schema import (
     RuleStatusCondition,
     Windows,
 )
-from lacplan.rules.terms import _RULE_REF
+from lacplan.rules.terms import _RULE_REF, _json_value
 
 __all__ = ["Layer", "RulePack", "Source"]
 
@@ -53,15 +52,27 @@ _INT_PERIOD_FIELDS: frozenset[str] = frozenset(
 )
 
 
-def _walk(obj: Any) -> Iterator[Any]:
-    """Every pydantic model and value nested in ``obj`` (depth first)."""
-    yield obj
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _walk(getattr(obj, name))
-    elif isinstance(obj, tuple | list):
-        for item in obj:
-            yield from _walk(item)
+_NESTED = (BaseModel, tuple, list)
+
+
+def _models(obj: Any) -> list[BaseModel]:
+    """Every pydantic model nested in ``obj`` (``obj`` itself first if it is one), depth first
+    in field order. A declaration's fields are exactly its ``__dict__`` (frozen, no extras)."""
+    out: list[BaseModel] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, BaseModel):
+            out.append(value)
+            items: Iterable[Any] = value.__dict__.values()
+        else:
+            items = value
+        for item in items:
+            if isinstance(item, _NESTED):
+                visit(item)
+
+    if isinstance(obj, _NESTED):
+        visit(obj)
+    return out
 
 
 Source = Literal["statutory", "agency", "local"]
@@ -102,6 +113,7 @@ class RulePack:
         "_hash",
         "_ids",
         "_layer_of",
+        "_program",
         "_reads",
         "_scopes",
         "layers",
@@ -188,21 +200,21 @@ class RulePack:
             for k, v in by_id.items()
         }
         self._scopes = scopes
-        self._reads: dict[int, frozenset[str]] = {
-            id(r): frozenset(n.type for n in _walk(r) if isinstance(n, EventMatch))
-            for r in self.rules
-        }
+        self._program: Any = None  # the compiled pack (rules/compiled.py), built on first use
+        self._reads: dict[int, frozenset[str]] = {}
         for r in self.rules:
-            self._check(r, ids)
+            nodes = _models(r)
+            self._reads[id(r)] = frozenset(n.type for n in nodes if isinstance(n, EventMatch))
+            self._check(r, ids, nodes)
         for grouped in self._by_id.values():
             for versions in grouped:
                 _check_no_overlap(versions)
 
     # ----------------------------------------------------------------- checks
-    def _check(self, r: Rule, ids: list[str]) -> None:
+    def _check(self, r: Rule, ids: list[str], nodes: list[BaseModel]) -> None:
         earlier = set(ids[: ids.index(r.id)])
         settings = self._layer_of[r.id].settings
-        for node in _walk(r):
+        for node in nodes:
             if isinstance(node, _Offset) and node.setting is not None:
                 if node.setting not in settings:
                     raise RuleSetError(
@@ -344,7 +356,8 @@ class RulePack:
         """SHA-256 (first 16 hex digits) of the declarations (and of each overlay's name, source
         and closure days), for reproducibility."""
         if self._hash is None:
-            content: list[Any] = [r.model_dump(mode="json") for r in self.rules]
+            memo: dict[int, Any] = {}
+            content: list[Any] = [_content(r, memo) for r in self.rules]
             if len(self.layers) > 1 or self.layers[0].closures:
                 content.append(
                     [
@@ -358,6 +371,29 @@ class RulePack:
 
     def __repr__(self) -> str:
         return f"RulePack({self.name!r}, {self.version!r}, {len(self._ids)} rules)"
+
+    # ----------------------------------------------------------------- pickling
+    def __getstate__(self) -> dict[str, Any]:
+        """The pack's fields but its compiled program (closures, rebuilt on first use) and
+        its per-declaration index (keyed by object identity, rebuilt on unpickling)."""
+        return {k: getattr(self, k) for k in self.__slots__ if k not in ("_program", "_reads")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            object.__setattr__(self, k, v)
+        self._program = None
+        self._reads = {
+            id(r): frozenset(n.type for n in _models(r) if isinstance(n, EventMatch))
+            for r in self.rules
+        }
+
+
+def _content(r: Rule, memo: dict[int, Any]) -> Any:
+    """What :attr:`RulePack.content_hash` hashes of ``r``: ``r.model_dump(mode="json")``."""
+    try:
+        return _json_value(r, memo)
+    except TypeError:  # pragma: no cover - declarations hold only the types _json_value knows
+        return r.model_dump(mode="json")
 
 
 def _check_overlay(base: RulePack, layer: Layer, rules: tuple[Rule, ...]) -> None:
@@ -410,5 +446,7 @@ def event_fields(event_type: str) -> frozenset[str]:
 
 
 def _did_you_mean(name: str, options: Iterable[str]) -> str:
+    import difflib  # only on an error
+
     close = difflib.get_close_matches(name, list(options), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from lacplan.model import Event
-from lacplan.rules.schema import Chain, Rule
 from lacplan.rules.state import Scope
 from lacplan.rules.windows import Window, Windowing
+
+if TYPE_CHECKING:
+    from lacplan.rules.compiled import Bound, CompiledRule
 
 __all__ = ["Outcome", "Satisfying"]
 
@@ -34,57 +36,55 @@ class Satisfying(Windowing):
 
     def _bounds(
         self,
-        decl: Rule,
+        cr: CompiledRule,
         scope: Scope,
         local: dict[str, date | None],
         window: Window | None,
     ) -> tuple[date | None, bool, date | None]:
         """(earliest date an event counts, whether that bound is strict, latest date)."""
-        sat = decl.satisfied_by
         lo: date | None = None
         lo_strict = False
         hi = scope.hard_end
-        if sat.end is not None:
-            e = self._date(sat.end, scope, local)
+        if cr.sat_end is not None:
+            e = cr.sat_end(self, scope, local)
             if e is not None:
                 hi = e
         if window is not None:
             lo, hi = window.lo, min(window.due, hi) if hi else window.due
-        if isinstance(decl.schedule, Chain):
+        if cr.chain:
             lo, lo_strict = local["anchor"], True
-        if sat.start is not None:
-            s = self._date(sat.start, scope, local)
+        if cr.sat_start is not None:
+            s = cr.sat_start(self, scope, local)
             if s is not None and (lo is None or s > lo):
                 lo, lo_strict = s, False
-        if sat.after is not None:
-            s = self._date(sat.after, scope, local)
+        if cr.sat_after is not None:
+            s = cr.sat_after(self, scope, local)
             if s is not None and (lo is None or s >= lo):
                 lo, lo_strict = s, True
         return lo, lo_strict, hi
 
     def _satisfy(
         self,
-        decl: Rule,
+        cr: CompiledRule,
+        bound: Bound,
         scope: Scope,
         local: dict[str, date | None],
         window: Window | None,
     ) -> Outcome:
-        sat = decl.satisfied_by
-        idx = self._events(sat.scope or decl.scope, scope)
-        lo, lo_strict, hi = self._bounds(decl, scope, local, window)
-        events, dates = idx.select(sat.events)
-        if sat.within_placements:
-            events, dates = scope.within_placements(id(sat), events, dates)
+        lo, lo_strict, hi = self._bounds(cr, scope, local, window)
+        events, dates = bound.events, bound.dates
         i = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(dates, lo)
         j = len(dates) if hi is None else bisect_right(dates, hi)
         need = window.need if window is not None else 1
         hit: tuple[date, int, Event] | None = None
         if j - i >= need:
-            hit = events[j - 1] if sat.pick == "last" else events[i + need - 1]
+            if cr.sat_last:  # the latest day's first event (the smallest id that day)
+                hit = events[bisect_left(dates, dates[j - 1], i, j)]
+            else:
+                hit = events[i + need - 1]
         # An ending event (e.g. consent refused) closes the obligation if it comes first.
         due = local.get("due")
-        for ending in decl.endings:
-            closers, closer_dates = idx.select((ending.event,))
+        for closers, closer_dates, ending in bound.closers:
             k = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(closer_dates, lo)
             if k == len(closers):
                 continue
@@ -96,6 +96,6 @@ class Satisfying(Windowing):
             met = d if ending.after_due == "met_late" else None
             return Outcome(met, ev, d, ending.after_due, ending.reason, ending.label)
         if hit is None:
-            closes = hi if sat.closes_at_end else None
+            closes = hi if cr.sat_closes_at_end else None
             return Outcome(None, None, None, None, None, "", closes)
         return Outcome(hit[0], hit[2], hit[0], None, None, "")

@@ -6,11 +6,13 @@ are resolved against (``rules/engine.py`` does the resolving).
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from operator import itemgetter
+from typing import Any, Literal
 
 from lacplan.calendar import WorkingDayCalendar
 from lacplan.model import Assignment, Case, Event, Period, Placement
@@ -27,10 +29,11 @@ __all__ = [
     "Run",
     "Scope",
     "ended",
+    "engine_order",
     "index_events",
 ]
 
-#: Events as (date, input position, event), sorted by date then position.
+#: Events as (date, position in :func:`engine_order`, event), sorted by date then position.
 EventList = list[tuple[date, int, Event]]
 
 #: What ended a scope, for the explanations: its period, its placement, the 18th birthday, or
@@ -51,7 +54,7 @@ class EventIndex:
 
     def finish(self) -> None:
         for lst in self.by_type.values():
-            lst.sort(key=lambda t: (t[0], t[1]))
+            lst.sort(key=_date)  # stable: added in input order, so (date, position) order
 
     def select(self, matches: Sequence[EventMatch]) -> tuple[EventList, list[date]]:
         """Events matching any of ``matches`` sorted by (date, position), and their dates."""
@@ -71,13 +74,15 @@ class EventIndex:
             else:
                 out.extend(lst)
         if len(matches) > 1:
-            out.sort(key=lambda t: (t[0], t[1]))
+            out.sort(key=_date_and_position)
         result = (out, [t[0] for t in out])
         self._memo[key] = result
         return result
 
 
 _MISSING = object()
+_date = itemgetter(0)
+_date_and_position = itemgetter(0, 1)
 
 
 def _fields_match(event: Event, match: EventMatch) -> bool:
@@ -107,11 +112,14 @@ class Scope:
     events: EventIndex
     ended_by: EndedBy
     end_label: str = ""  # how the rule's own scope end is named (ended_by == "rule")
+    key_prefix: str = ""  # "child:period:placement-or-dash:", the start of its obligations' keys
     own_end: date | None = None  # the placement's (or period's) own end as at as_of, kept when a
     # rule's scope_end moves ``end`` (``placement.end`` reads it)
     results: dict[str, list[Obligation]] = field(default_factory=dict)  # placement-scoped rules
     dates: dict[int, date | None] = field(default_factory=dict)  # memo of scope-level DateExprs
     inside: dict[int, tuple[EventList, list[date]]] = field(default_factory=dict)
+    live: dict[int, Any] = field(default_factory=dict)  # memo of each rule version's options
+    # and exemptions whose scope-fixed conditions hold (``CompiledRule.live``)
 
     def __post_init__(self) -> None:
         if self.own_end is None:
@@ -162,6 +170,31 @@ class Run:
     clipped: bool = False  # as_of was moved back to the data's last day
 
 
+def _canonical(event: Event) -> str:
+    return json.dumps(event.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
+def engine_order(events: Sequence[Event]) -> list[int]:
+    """Positions of ``events`` in the order the engine reads them: by date; on one day, those
+    with an ``event_id`` first, by id, then by their canonical JSON. The order of the input never
+    matters, so when several events qualify on one day the one credited (named in the
+    explanation) is the one with the smallest id."""
+    n = len(events)
+    if n < 2:
+        return list(range(n))
+    keys = [(e.date, e.event_id is None, e.event_id or "") for e in events]
+    order = sorted(range(n), key=keys.__getitem__)
+    i = 0
+    while i < n - 1:  # break ties (same day, same or no id) by canonical JSON
+        j = i + 1
+        while j < n and keys[order[j]] == keys[order[i]]:
+            j += 1
+        if j - i > 1:
+            order[i:j] = sorted(order[i:j], key=lambda k: _canonical(events[k]))
+        i = j
+    return order
+
+
 def index_events(
     case: Case, as_of: date, assignments: Sequence[Assignment]
 ) -> tuple[EventIndex, dict[str, EventIndex], dict[str, EventIndex]]:
@@ -171,14 +204,30 @@ def index_events(
     periods: dict[str, EventIndex] = {}
     placements: dict[str, EventIndex] = {}
     born = case.date_of_birth
-    for pos, (event, where) in enumerate(zip(case.events, assignments, strict=True)):
-        if event.date > as_of or event.date < born:
+    child_types = child.by_type
+    events = case.events
+    for pos, k in enumerate(engine_order(events)):
+        event, where = events[k], assignments[k]
+        d = event.date
+        if d > as_of or d < born:
             continue
-        child.add(pos, event)
+        entry = (d, pos, event)
+        kind = event.type
+        lst = child_types.get(kind)
+        if lst is None:
+            child_types[kind] = [entry]
+        else:
+            lst.append(entry)
         if where.period_id is not None:
-            periods.setdefault(where.period_id, EventIndex()).add(pos, event)
+            idx = periods.get(where.period_id)
+            if idx is None:
+                idx = periods[where.period_id] = EventIndex()
+            idx.by_type.setdefault(kind, []).append(entry)
         if where.placement_id is not None:
-            placements.setdefault(where.placement_id, EventIndex()).add(pos, event)
+            idx = placements.get(where.placement_id)
+            if idx is None:
+                idx = placements[where.placement_id] = EventIndex()
+            idx.by_type.setdefault(kind, []).append(entry)
     for idx in (child, *periods.values(), *placements.values()):
         idx.finish()
     return child, periods, placements

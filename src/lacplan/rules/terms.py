@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
 
+from lacplan.domain.base import _Trusted
 from lacplan.domain.case import LEGAL_STATUSES
 from lacplan.offsets import Offset
 
@@ -50,11 +51,40 @@ _RULE_REF = re.compile(r"^rule:(?P<rule>[a-z0-9][a-z0-9-]*)\.(?P<field>due|met_o
 _FACT_REF = re.compile(r"^fact:(?P<fact>[a-z0-9_]+)$")
 _LEGAL_STATUS_REF = re.compile(r"^legal_status:(?P<status>[a-z0-9_]+)$")
 
+#: Declarations are frozen, refuse unknown keys, and build their validators on first use
+#: (``defer_build``, from ``_Trusted``): the built-in packs are declared without them (see
+#: ``trusted_construction``), so a cold process that only evaluates never pays for them.
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
-class _Frozen(BaseModel):
+class _Frozen(_Trusted):
     model_config = _FROZEN
+
+
+def _json_value(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """``value`` as ``model_dump(mode="json")`` writes it, for the types declarations and
+    conventions hold (models, tuples, dates, strings, numbers, booleans, null), without building
+    pydantic's serializers; ``TypeError`` for anything else. With ``memo``, a model met again
+    (declarations share parts) gives the same dict, looked up by ``id``: only while all of them
+    are alive, and only for output that is not handed out (the content hash)."""
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, BaseModel):
+        if memo is None:
+            return {name: _json_value(v) for name, v in value.__dict__.items()}
+        done = memo.get(id(value))
+        if done is None:
+            done = memo[id(value)] = {
+                name: _json_value(v, memo) for name, v in value.__dict__.items()
+            }
+        return done
+    if isinstance(value, tuple | list):
+        return [_json_value(v, memo) for v in value]
+    if isinstance(value, int):  # bool is an int
+        return value
+    if type(value) is date:
+        return value.isoformat()
+    raise TypeError(f"unexpected {type(value).__name__} in a declaration")
 
 
 def _known_date_ref(v: str) -> str:

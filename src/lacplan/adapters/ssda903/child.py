@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from pydantic import ValidationError
-
 from lacplan.adapters.sources import OBSERVED_EVENTS
 from lacplan.adapters.ssda903.codes import CODE_LISTS, valid_code
 from lacplan.adapters.ssda903.episodes import Episode, build_periods
@@ -17,7 +15,7 @@ from lacplan.adapters.ssda903.tables import RawTable, Row
 from lacplan.adapters.ssda903.values import code, parse_date, safe_code
 from lacplan.adapters.ssda903.years import year_span
 from lacplan.domain.coverage import SourceFinding
-from lacplan.domain.validation import Problem, _problems_from
+from lacplan.domain.validation import Problem, _validate, with_origin
 from lacplan.model import Case, RecordError
 
 __all__ = ["SOURCE", "ChildRows", "ChildState", "Ref"]
@@ -288,16 +286,17 @@ class ChildState:
             "coverage": {"source": SOURCE, "observed": observed, "until": until},
             "source_findings": [f.model_dump() for f in (*period_findings, *self.findings)],
         }
-        try:
-            return Case.model_validate(record)
-        except ValidationError as exc:
-            first = next(r for rs in self.child.refs.values() for r in rs)
-            self.child.rejected.add(id(first.row))
-            problems = _problems_from(exc, self.child_id)
-            self.child.errors.append(
-                RecordError(first.table.file, first.row.number, self.child_id, problems)
-            )
-            return None
+        first = next(r for rs in self.child.refs.values() for r in rs)
+        # As the JSON loader validates a record: a Case, or lacplan's problems (Case.model_validate
+        # raises CaseError, which a rejected row must never let escape).
+        result = _validate(record)
+        if isinstance(result, Case):
+            return with_origin(result, first.table.file, first.row.number)
+        self.child.rejected.add(id(first.row))
+        self.child.errors.append(
+            RecordError(first.table.file, first.row.number, self.child_id, result[1])
+        )
+        return None
 
 
 def _episode_cells(row: Row) -> dict[str, str]:

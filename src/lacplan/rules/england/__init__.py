@@ -12,20 +12,26 @@ Rules are declared, with their citations, in one module per instrument or part:
 * ``coronavirus_2020.py``: the SI 2020/445 version of the placement plan (24 Apr-25 Sep 2020).
 
 This module fixes the catalogue order (the order rule ids first appear) and the pack's version.
+The modules are imported inside ``trusted_construction()``: their declarations are stored without
+validation (for the cold start) and ``tests/rules/test_builtin_declarations.py`` validates every
+one of them; the ``RulePack`` checks run as for any pack.
 """
 
 from __future__ import annotations
 
-from lacplan.rules.england import (
-    before_2011,
-    care_planning_2010,
-    coronavirus_2020,
-    guidance,
-    leaving_care_2010,
-    short_breaks_2010,
-    visits_2010,
-)
+from lacplan.domain.base import trusted_construction
 from lacplan.rules.pack import RulePack
+
+with trusted_construction():
+    from lacplan.rules.england import (
+        before_2011,
+        care_planning_2010,
+        coronavirus_2020,
+        guidance,
+        leaving_care_2010,
+        short_breaks_2010,
+        visits_2010,
+    )
 
 __all__ = ["ENGLAND", "PACK_VERSION"]
 

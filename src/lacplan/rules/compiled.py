@@ -1,0 +1,478 @@
+"""A rule pack compiled once into plain closures and tuples, so evaluation does no generic work.
+
+:func:`program` turns a :class:`~lacplan.rules.pack.RulePack` into a :class:`Program` the first
+time the pack is evaluated and keeps it on the pack (a pack is immutable, so its program never
+changes; nothing is cached on disk). Each declaration becomes a :class:`CompiledRule`: its
+conditions are closures ``test(resolver, scope, local) -> bool``, its date references closures
+``date(resolver, scope, local) -> date | None``, and what the engine would otherwise look up per
+obligation (the layer, the event types it reads, the citation of each offset option, whether it
+chains) is resolved here. The closures do what ``rules/resolve.py`` does for the same
+declaration, in the same order; the conditions that matter for speed are specialised, the rest
+call the resolver's own test. Still no branch on a rule id: only on the shape of declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+from lacplan.rules.resolve import _TESTS, Resolver
+from lacplan.rules.schema import (
+    AllCondition,
+    AnchorOption,
+    AttrCondition,
+    Chain,
+    Condition,
+    ConventionCondition,
+    DateExpr,
+    EarlierDue,
+    Ending,
+    EventMatch,
+    Exemption,
+    NotCondition,
+    OffsetOption,
+    PerEvent,
+    RollingWindows,
+    Rule,
+    RuleStatusCondition,
+    Schedule,
+    Windows,
+)
+from lacplan.rules.state import EventList, Scope
+
+if TYPE_CHECKING:
+    from lacplan.rules.pack import Layer, RulePack
+
+__all__ = ["Bound", "CompiledRule", "CompiledVariant", "Program", "RuleProgram", "program"]
+
+Local = dict[str, "date | None"]
+Test = Callable[[Resolver, Scope, Local], bool]
+DateFn = Callable[[Resolver, Scope, Local], "date | None"]
+
+#: Schedule kinds, as small ints the engine compares (no ``isinstance`` per obligation).
+ONCE, CHAIN, WINDOWS, ROLLING, PER_EVENT = range(5)
+
+# References the engine keeps in ``local`` (every other reference is never put there).
+_LOCAL_REFS = frozenset({"anchor", "due", "matched", "data.start"})
+
+
+# ---------------------------------------------------------------------------- dates
+def date_ref(ref: str) -> DateFn:
+    """A closure resolving one date reference, as ``Resolver._ref`` does."""
+    if ref in _LOCAL_REFS:
+
+        def from_local(r: Resolver, s: Scope, local: Local) -> date | None:
+            return local.get(ref)
+
+        return from_local
+    if ref == "period.start":
+        return _period_start
+    if ref == "placement.start":
+        return _placement_start
+    if ref == "placement.end":
+        return _placement_end
+    if ref == "period.first_placement_start":
+        return _first_placement_start
+
+    def generic(r: Resolver, s: Scope, local: Local) -> date | None:
+        return r._ref(ref, s, local)
+
+    return generic
+
+
+def _period_start(r: Resolver, s: Scope, local: Local) -> date | None:
+    return s.period.start
+
+
+def _placement_start(r: Resolver, s: Scope, local: Local) -> date | None:
+    return s.placement.start if s.placement else None
+
+
+def _placement_end(r: Resolver, s: Scope, local: Local) -> date | None:
+    return s.own_end if s.placement else None
+
+
+def _first_placement_start(r: Resolver, s: Scope, local: Local) -> date | None:
+    return r.run.first_placement_start
+
+
+def date_expr(expr: DateExpr) -> DateFn:
+    """A closure resolving a date expression, as ``Resolver._date`` does."""
+    if (
+        expr.offset is None
+        and expr.minus_months_convention is None
+        and expr.plus_days_field is None
+        and expr.not_before is None
+        and expr.latest_before is None
+        and expr.first_on_or_after is None
+    ):
+        return date_ref(expr.ref)
+
+    def shifted(r: Resolver, s: Scope, local: Local) -> date | None:
+        return r._date(expr, s, local)
+
+    return shifted
+
+
+def optional_date(expr: DateExpr | None) -> DateFn | None:
+    return None if expr is None else date_expr(expr)
+
+
+# ------------------------------------------------------------------------ conditions
+def conditions(conds: Sequence[Condition]) -> Test | None:
+    """One closure testing every condition in order (``None``: there are none, so it holds)."""
+    if not conds:
+        return None
+    tests = tuple(condition(c) for c in conds)
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+
+        def both(r: Resolver, s: Scope, local: Local) -> bool:
+            return first(r, s, local) and second(r, s, local)
+
+        return both
+
+    def every(r: Resolver, s: Scope, local: Local) -> bool:
+        for t in tests:  # noqa: SIM110 - a plain loop: no generator per call
+            if not t(r, s, local):
+                return False
+        return True
+
+    return every
+
+
+def static(c: Condition) -> bool:
+    """Whether a condition's verdict is fixed for a scope (it reads only the period, the
+    placements and the conventions), so it can be tested once per scope."""
+    if isinstance(c, AttrCondition | ConventionCondition):
+        return True
+    if isinstance(c, AllCondition | NotCondition):
+        return all(static(x) for x in c.conditions)
+    return False
+
+
+def split(conds: Sequence[Condition]) -> tuple[Test | None, Test | None]:
+    """``conds`` as (its leading scope-fixed conditions, the rest), each ``None`` when empty.
+
+    Testing the first once per scope, then the rest, is testing them all in order: a false
+    fixed condition stops the test before any other runs, as it does in order.
+    """
+    k = 0
+    while k < len(conds) and static(conds[k]):
+        k += 1
+    return conditions(conds[:k]), conditions(conds[k:])
+
+
+def condition(c: Condition) -> Test:
+    """A closure testing one condition, as the resolver's test for its class does."""
+    if isinstance(c, AttrCondition):
+        return _attr(c)
+    if isinstance(c, ConventionCondition):
+        get, equals = attrgetter(c.name), c.equals
+
+        def convention(r: Resolver, s: Scope, local: Local) -> bool:
+            return bool(get(r.run.conventions) == equals)
+
+        return convention
+    if isinstance(c, RuleStatusCondition):
+        return _rule_status(c)
+    if isinstance(c, AllCondition):
+        inner = conditions(c.conditions)
+        return inner if inner is not None else _always
+    if isinstance(c, NotCondition):
+        negated = conditions(c.conditions)
+        if negated is None:
+            return _never
+
+        def not_(r: Resolver, s: Scope, local: Local) -> bool:
+            return not negated(r, s, local)
+
+        return not_
+    test: Callable[[Resolver, Any, Scope, Local], bool] = _TESTS[type(c)]
+
+    def generic(r: Resolver, s: Scope, local: Local) -> bool:
+        return test(r, c, s, local)
+
+    return generic
+
+
+def _always(r: Resolver, s: Scope, local: Local) -> bool:
+    return True
+
+
+def _never(r: Resolver, s: Scope, local: Local) -> bool:
+    return False
+
+
+def _attr(c: AttrCondition) -> Test:
+    equals = c.equals
+    if c.field in ("first_in_period", "ends_in_move"):
+
+        def special(r: Resolver, s: Scope, local: Local) -> bool:
+            return r._attr(c, s) == equals
+
+        return special
+    get = attrgetter(c.field)
+    if c.target == "period":
+
+        def of_period(r: Resolver, s: Scope, local: Local) -> bool:
+            return bool(get(s.period) == equals)
+
+        return of_period
+    if c.target == "placement":
+
+        def of_placement(r: Resolver, s: Scope, local: Local) -> bool:
+            p = s.placement
+            return bool((None if p is None else get(p)) == equals)
+
+        return of_placement
+
+    def of_next(r: Resolver, s: Scope, local: Local) -> bool:
+        p = s.next_placement
+        return bool((None if p is None else get(p)) == equals)
+
+    return of_next
+
+
+def _rule_status(c: RuleStatusCondition) -> Test:
+    rule, statuses, reasons = c.rule, frozenset(c.status_in), c.reason_in
+
+    def rule_status(r: Resolver, s: Scope, local: Local) -> bool:
+        prior = s.results.get(rule) or r.run.results.get(rule)
+        if not prior:
+            return False
+        if reasons and prior[0].reason not in reasons:
+            return False
+        return prior[0].status in statuses
+
+    return rule_status
+
+
+# ------------------------------------------------------------------------- rules
+class CompiledRule:
+    """One rule version, with everything the engine needs per obligation resolved once."""
+
+    __slots__ = (
+        "anchors",
+        "applies",
+        "by_anchor",
+        "chain",
+        "cite",
+        "decl",
+        "endings",
+        "exemptions",
+        "id",
+        "in_force_end",
+        "in_force_start",
+        "layer",
+        "offsets",
+        "options",
+        "reads",
+        "sat_after",
+        "sat_closes_at_end",
+        "sat_end",
+        "sat_events",
+        "sat_key",
+        "sat_last",
+        "sat_scope",
+        "sat_start",
+        "sat_within",
+        "unfixed_exemptions",
+    )
+
+    def __init__(self, decl: Rule, layer: Layer, reads: frozenset[str]) -> None:
+        self.decl = decl
+        self.id = decl.id
+        self.layer = layer
+        self.reads = reads
+        self.chain = isinstance(decl.schedule, Chain)
+        self.by_anchor = decl.chosen_by == "anchor"
+        self.in_force_start = decl.in_force.start
+        self.in_force_end = decl.in_force.end
+        self.cite = decl.citation.label, decl.citation.url
+        self.applies = conditions(decl.applies)
+        self.exemptions: tuple[tuple[Test | None, Test | None, Exemption], ...] = tuple(
+            (*split(ex.when), ex) for ex in decl.exemptions
+        )
+        self.anchors: tuple[tuple[Test | None, DateFn, AnchorOption, str | None], ...] = tuple(
+            (conditions(opt.when), date_expr(opt.date), opt, _carried(opt)) for opt in decl.anchor
+        )
+        self.offsets: tuple[
+            tuple[
+                tuple[Test | None, Test | None],
+                OffsetOption,
+                tuple[tuple[Test | None, DateFn, EarlierDue], ...],
+                tuple[str, str],
+            ],
+            ...,
+        ] = tuple(
+            (
+                split(opt.when),
+                opt,
+                tuple((conditions(e.when), date_expr(e.date), e) for e in opt.earlier_of),
+                _cite(opt, decl),
+            )
+            for opt in decl.offsets
+        )
+        # With no scope-fixed conditions, every scope binds the same options and exemptions.
+        self.options = (
+            None
+            if any(fixed is not None for (fixed, _), *_ in self.offsets)
+            else tuple((i, rest) for i, ((_, rest), *_) in enumerate(self.offsets))
+        )
+        self.unfixed_exemptions = (
+            None
+            if any(fixed is not None for fixed, _, _ in self.exemptions)
+            else tuple((rest, ex) for _, rest, ex in self.exemptions)
+        )
+        sat = decl.satisfied_by
+        self.sat_scope = sat.scope or decl.scope
+        self.sat_events: tuple[EventMatch, ...] = sat.events
+        self.sat_key = id(sat)
+        self.sat_start = optional_date(sat.start)
+        self.sat_after = optional_date(sat.after)
+        self.sat_end = optional_date(sat.end)
+        self.sat_within = sat.within_placements
+        self.sat_closes_at_end = sat.closes_at_end
+        self.sat_last = sat.pick == "last"
+        self.endings: tuple[tuple[tuple[EventMatch], Ending], ...] = tuple(
+            ((e.event,), e) for e in decl.endings
+        )
+
+    def live(self, r: Resolver, scope: Scope) -> Bound:
+        """This version bound to ``scope`` (built once per scope): see :class:`Bound`."""
+        key = id(self)
+        hit: Bound | None = scope.live.get(key)
+        if hit is None:
+            hit = scope.live[key] = Bound(self, r, scope)
+        return hit
+
+    def in_force(self, d: date) -> bool:
+        end = self.in_force_end
+        return self.in_force_start <= d and (end is None or d <= end)
+
+
+class Bound:
+    """A rule version bound to one scope: the offset options and exemptions whose
+    scope-fixed conditions hold there, each with the test that remains, and the scope's events
+    that satisfy it and end it (each list sorted by date, with its dates)."""
+
+    __slots__ = ("closers", "dates", "events", "exemptions", "options")
+
+    def __init__(self, cr: CompiledRule, r: Resolver, scope: Scope) -> None:
+        options = cr.options
+        if options is None:
+            options = tuple(
+                [
+                    (i, rest)
+                    for i, ((fixed, rest), *_) in enumerate(cr.offsets)
+                    if fixed is None or fixed(r, scope, {})
+                ]
+            )
+        exemptions = cr.unfixed_exemptions
+        if exemptions is None:
+            exemptions = tuple(
+                [
+                    (rest, ex)
+                    for fixed, rest, ex in cr.exemptions
+                    if fixed is None or fixed(r, scope, {})
+                ]
+            )
+        self.options: tuple[tuple[int, Test | None], ...] = options
+        self.exemptions: tuple[tuple[Test | None, Exemption], ...] = exemptions
+        idx = r._events(cr.sat_scope, scope)
+        events, dates = idx.select(cr.sat_events)
+        if cr.sat_within:
+            events, dates = scope.within_placements(cr.sat_key, events, dates)
+        self.events: EventList = events
+        self.dates: list[date] = dates
+        self.closers: tuple[tuple[EventList, list[date], Ending], ...] = (
+            tuple([(*idx.select(match), ending) for match, ending in cr.endings])
+            if cr.endings
+            else ()
+        )
+
+
+def _carried(opt: AnchorOption) -> str | None:
+    """The rule whose due date this anchor takes unchanged (its basis is carried over)."""
+    rule_ref = opt.date.rule_ref
+    if rule_ref and rule_ref[1] == "due" and opt.date.offset is None:
+        return rule_ref[0]
+    return None
+
+
+def _cite(opt: OffsetOption, decl: Rule) -> tuple[str, str]:
+    cite = opt.citation if opt.citation else decl.citation
+    return cite.label, cite.url
+
+
+def _kind(schedule: Schedule) -> int:
+    if isinstance(schedule, Chain):
+        return CHAIN
+    if isinstance(schedule, Windows):
+        return WINDOWS
+    if isinstance(schedule, RollingWindows):
+        return ROLLING
+    if isinstance(schedule, PerEvent):
+        return PER_EVENT
+    return ONCE
+
+
+class CompiledVariant:
+    """One variant of a rule: its versions, the scope it runs in and when it applies."""
+
+    __slots__ = ("kind", "schedule", "scope", "scope_end", "versions", "when")
+
+    def __init__(self, versions: tuple[CompiledRule, ...]) -> None:
+        first = versions[0].decl
+        self.versions = versions
+        self.scope = first.scope
+        self.when = conditions(first.variant_when)
+        self.schedule = first.schedule
+        self.kind = _kind(first.schedule)
+        self.scope_end = first.scope_end
+
+
+class RuleProgram:
+    """Every variant of one rule id, the layer (calendar) it uses and where it runs."""
+
+    __slots__ = ("id", "layer", "on_period", "on_placement", "period_only", "variants")
+
+    def __init__(self, pack: RulePack, rule_id: str, compiled: dict[int, CompiledRule]) -> None:
+        self.id = rule_id
+        self.layer = pack.layer(rule_id).name
+        kinds = pack.scopes(rule_id)
+        self.on_period = "period" in kinds
+        self.on_placement = "placement" in kinds
+        self.period_only = kinds == {"period"}
+        self.variants = tuple(
+            CompiledVariant(tuple(compiled[id(v)] for v in vs)) for vs in pack.variants(rule_id)
+        )
+
+
+class Program:
+    """A rule pack compiled: its rules in catalogue order."""
+
+    __slots__ = ("rules",)
+
+    def __init__(self, pack: RulePack) -> None:
+        compiled: dict[int, CompiledRule] = {}
+        for rule_id in pack.ids:
+            layer = pack.layer(rule_id)
+            for vs in pack.variants(rule_id):
+                for decl in vs:
+                    compiled[id(decl)] = CompiledRule(decl, layer, pack.reads(decl))
+        self.rules = tuple(RuleProgram(pack, rule_id, compiled) for rule_id in pack.ids)
+
+
+def program(pack: RulePack) -> Program:
+    """The pack's compiled program, built on first use and kept with the (immutable) pack."""
+    prog: Program | None = pack._program
+    if prog is None:
+        prog = Program(pack)
+        pack._program = prog
+    return prog
