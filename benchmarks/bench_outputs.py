@@ -215,7 +215,7 @@ def bench_rss(
         print(f"  {fmt:<8}{cells}   {peaks[-1] / peaks[0]:.2f}  (CPU {cpus})")
 
 
-def bench_floors(src: Path, scratch: Path, rounds: int) -> None:
+def bench_floors(src: Path, scratch: Path, rounds: int, jobs: list[str]) -> None:
     n = _lines(src)
     print(f"\nJSON Lines in and out, {n:,} children: best of {rounds} (wall, CPU seconds)")
     default_out, compact_out = scratch / "default.jsonl", scratch / "compact.jsonl"
@@ -227,10 +227,12 @@ def bench_floors(src: Path, scratch: Path, rounds: int) -> None:
         best[name] = (wall, cpu) if old is None else (min(old[0], wall), min(old[1], cpu))
 
     for _ in range(rounds):
-        wall, cpu, _ = _run(_evaluate(src, "jsonl", default_out))
-        keep("default", wall, cpu)
-        wall, cpu, _ = _run(_evaluate(src, "jsonl", compact_out, "compact"))
-        keep("compact", wall, cpu)
+        for j in jobs:  # "auto": the CLI's default --jobs (all CPUs for a file this size)
+            suffix, flag = ("", []) if j == "auto" else (f" j{j}", ["--jobs", j])
+            wall, cpu, _ = _run([*_evaluate(src, "jsonl", default_out), *flag])
+            keep("default" + suffix, wall, cpu)
+            wall, cpu, _ = _run([*_evaluate(src, "jsonl", compact_out, "compact"), *flag])
+            keep("compact" + suffix, wall, cpu)
         done = subprocess.run(floor, check=True, capture_output=True, text=True)
         a, b, ca, cb = (float(x) for x in done.stdout.split())
         keep("floor a", a, ca)
@@ -238,7 +240,7 @@ def bench_floors(src: Path, scratch: Path, rounds: int) -> None:
     fa, fb = best["floor a"], best["floor b"]
     for name, (wall, cpu) in best.items():
         print(
-            f"  {name:<8} {wall:8.2f} s wall {cpu:8.2f} s CPU   "
+            f"  {name:<11} {wall:8.2f} s wall {cpu:8.2f} s CPU   "
             f"{wall / fa[0]:5.2f}x (a) {wall / fb[0]:5.2f}x (b)   "
             f"CPU {cpu / fa[1]:5.2f}x (a) {cpu / fb[1]:5.2f}x (b)"
         )
@@ -289,6 +291,11 @@ def main() -> None:
     ap.add_argument("--cohort", action="append", default=[], metavar="N=PATH")
     ap.add_argument("--head", type=int, help="cut the first cohort to its first N lines")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument(
+        "--jobs",
+        default="auto,1",
+        help="floors: the --jobs values to run the CLI with (auto: the CLI's default)",
+    )
     ap.add_argument("--xlsx-columns", default="key,due,status")
     ap.add_argument("--formats", default=",".join(FORMATS), help="rss: these formats")
     ap.add_argument("--parallel", type=int, default=1, help="rss: runs side by side")
@@ -307,7 +314,7 @@ def main() -> None:
         if "gc" in what:
             bench_gc(cohorts[0], scratch, args.rounds)
         if "floors" in what:
-            bench_floors(cohorts[0], scratch, args.rounds)
+            bench_floors(cohorts[0], scratch, args.rounds, args.jobs.split(","))
         if "rss" in what:
             formats = args.formats.split(",")
             bench_rss(cohorts, scratch, args.xlsx_columns, formats, args.parallel)

@@ -8,6 +8,7 @@
                      [--format json|jsonl|csv|table|xlsx|parquet] [-o FILE]
                      [--columns all|compact|A,B,...] [--jobs N]
                      [--input-format json|ssda903|auto] [--year PATH=YYYY]... [--report-accounting]
+                     [--pseudonymise KEYFILE] [--redact]
     lacplan rules [--rules R] [--overlay FILE]... [--as-of D] [--format table|json|markdown|toml]
     lacplan rules --overlay FILE --check              validate a rule file, evaluate nothing
     lacplan synth N [--seed S] [-o FILE]             a synthetic cohort (JSON Lines)
@@ -40,7 +41,12 @@ from lacplan._version import __version__
 from lacplan.adapters import INPUT_FORMATS, Batch
 from lacplan.adapters.json import load_cases
 from lacplan.calendar import england_and_wales, fmt_date
-from lacplan.cli_audit import AUDIT_COMMANDS, add_audit_commands, add_excel_safe_option
+from lacplan.cli_audit import (
+    AUDIT_COMMANDS,
+    add_audit_commands,
+    add_excel_safe_option,
+    add_privacy_options,
+)
 from lacplan.cli_evaluate import evaluate_inputs, run_evaluate
 from lacplan.columns import COLUMN_PRESETS
 from lacplan.cpus import SMALL_INPUT_BYTES
@@ -223,6 +229,7 @@ def _parser() -> argparse.ArgumentParser:
         f"whichever is fewer; 1 for standard input or inputs under "
         f"{SMALL_INPUT_BYTES // 2**20} MiB)",
     )
+    add_privacy_options(ev)
     add_audit_commands(sub, add_input_options)
 
     demo = sub.add_parser(
@@ -393,6 +400,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
         raise UsageError("--excel-safe applies to --format csv (xlsx cells are always safe)")
     outputs = [getattr(args, "output", None), getattr(args, "chart", None)]
     inputs = [*getattr(args, "paths", ()), *getattr(args, "overlay", ())]
+    if getattr(args, "pseudonymise", None) is not None:  # never write over the key file
+        inputs.append(args.pseudonymise)
     if args.command == "demo":
         inputs.append(str(files("lacplan").joinpath(_demo_name(args))))
     refuse_inputs(outputs, inputs)

@@ -33,7 +33,13 @@ from lacplan.output_files import output_file
 from lacplan.report import ChildResult, Report
 from lacplan.rules import get_pack
 
-__all__ = ["AUDIT_COMMANDS", "add_audit_commands", "add_excel_safe_option", "run_audit"]
+__all__ = [
+    "AUDIT_COMMANDS",
+    "add_audit_commands",
+    "add_excel_safe_option",
+    "add_privacy_options",
+    "run_audit",
+]
 
 AUDIT_COMMANDS = ("summary", "upcoming", "explain", "plot")
 _ROW_FORMATS = ("table", "csv", "json", "xlsx")
@@ -85,6 +91,7 @@ def add_audit_commands(
     sm.add_argument("--format", default="table", choices=_ROW_FORMATS)
     sm.add_argument("-o", "--output", help="write here instead of standard output")
     add_excel_safe_option(sm)
+    add_privacy_options(sm)
     sm.add_argument(
         "--chart",
         metavar="FILE",
@@ -106,6 +113,7 @@ def add_audit_commands(
     up.add_argument("--format", default="table", choices=_ROW_FORMATS)
     up.add_argument("-o", "--output", help="write here instead of standard output")
     add_excel_safe_option(up)
+    add_privacy_options(up)
 
     pl = sub.add_parser(
         "plot",
@@ -135,6 +143,7 @@ def add_audit_commands(
     ex.add_argument("--rule", metavar="ID", help="only this rule")
     ex.add_argument("--sequence", type=int, metavar="N", help="only the N-th obligation")
     ex.add_argument("-o", "--output", help="write here instead of standard output")
+    add_privacy_options(ex)
 
 
 def add_excel_safe_option(sp: argparse.ArgumentParser) -> None:
@@ -145,6 +154,24 @@ def add_excel_safe_option(sp: argparse.ArgumentParser) -> None:
         action="store_true",
         help="csv: put ' before each text cell that starts with = + - @, a tab or a carriage "
         "return, so that a spreadsheet shows it as text, not a formula (xlsx is always safe)",
+    )
+
+
+def add_privacy_options(sp: argparse.ArgumentParser) -> None:
+    """``--pseudonymise KEYFILE`` and ``--redact`` (:mod:`lacplan.privacy`; docs/privacy.md)."""
+    sp.add_argument(
+        "--pseudonymise",
+        metavar="KEYFILE",
+        help="replace each child id, in every output and message, by the first 20 hex digits of "
+        "HMAC-SHA256(the key file's bytes, the id); the key file holds at least 32 bytes and is "
+        "readable by its owner only (--child takes the id or its pseudonym)",
+    )
+    sp.add_argument(
+        "--redact",
+        action="store_true",
+        help="withhold the dates derived from the date of birth (birthdays to 25, eligibility "
+        "for leaving care): blank the anchor and hash the key of each obligation anchored on "
+        "one, and take them out of explanations and findings",
     )
 
 

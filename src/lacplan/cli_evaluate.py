@@ -20,6 +20,11 @@ collector's threshold (:func:`batch_gc`) and put it back as it was.
 and in the workers for more, so the bytes are the same for every ``N``. JSON Lines files then
 go to the workers unparsed. The workers are stopped whenever the run ends early (an error,
 Ctrl-C, a closed pipe).
+
+``--pseudonymise KEYFILE`` and ``--redact`` (:mod:`lacplan.privacy`) build one ``Privacy``
+before anything is read (a bad key file is exit 2); the evaluation applies it to each result and
+rejected record, here or in the workers, so every format and standard error see only what it
+leaves.
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ from lacplan.serialisers import CsvText, Made, RowsOf, TextOf, keep
 
 if TYPE_CHECKING:
     from lacplan.parallel import Item
+    from lacplan.privacy import Privacy
 
 __all__ = ["ROW_FORMATS", "batch_gc", "evaluate_inputs", "run_evaluate"]
 
@@ -188,11 +194,24 @@ def _jobs_of(args: argparse.Namespace) -> int:
     return jobs if jobs is not None else default_jobs(args.paths, stdin="-" in args.paths)
 
 
+def _privacy_of(args: argparse.Namespace) -> Privacy | None:
+    """The :class:`~lacplan.privacy.Privacy` of ``--pseudonymise`` and ``--redact`` (``None``
+    without either, or for a command without them)."""
+    key_file: str | None = getattr(args, "pseudonymise", None)
+    redact = bool(getattr(args, "redact", False))
+    if key_file is None and not redact:
+        return None
+    from lacplan.privacy import Privacy
+
+    return Privacy.from_options(key_file, redact)
+
+
 def evaluate_inputs(args: argparse.Namespace) -> int:
     """``lacplan evaluate`` and the audit commands over ``args.paths``."""
     years = _years(args.year)
     if getattr(args, "columns", None) is not None:
         select_columns(args.columns)  # an unknown column is refused before anything is read
+    privacy = _privacy_of(args)  # a bad key file is refused before anything is read
     jobs = _jobs_of(args)
     with batch_gc(), _spooled_stdin(_spool_wanted(args)) as spool:
         items: Iterator[Item] | None = None
@@ -211,6 +230,7 @@ def evaluate_inputs(args: argparse.Namespace) -> int:
             lambda: scan_label_keys(args.paths, input_format=args.input_format, stdin=copy),
             items=items,
             jobs=jobs,
+            privacy=privacy,
         )
 
 
@@ -241,32 +261,38 @@ def run_evaluate(
     *,
     items: Iterator[Item] | None = None,
     jobs: int = 1,
+    privacy: Privacy | None = None,
 ) -> int:
     """Evaluate ``batch`` (read through ``items`` if given: :func:`read_raw_inputs`'s) in
-    ``jobs`` processes and write what ``args`` asks for; the exit status."""
+    ``jobs`` processes, applying ``privacy`` if given, and write what ``args`` asks for; the
+    exit status."""
     stream: Iterator[Item] = iter(batch) if items is None else items
     if jobs == 1 and _progress_wanted(args):  # (with workers, their results are counted)
         stream = _with_progress(stream, sys.stderr)
     try:
-        return _evaluate_to_output(batch, stream, args, label_keys, jobs)
+        return _evaluate_to_output(batch, stream, args, label_keys, jobs, privacy)
     finally:
         if getattr(args, "report_accounting", False):
             sys.stderr.write(printable_lines(batch.accounting.render()))
 
 
 class _Run:
-    """What one evaluation run needs: the pack, conventions, calendar, ``as_of``, and how many
-    processes (``jobs``) with or without a progress count of their results."""
+    """What one evaluation run needs: the pack, conventions, calendar, ``as_of``, how many
+    processes (``jobs``) with or without a progress count of their results, and the
+    ``privacy`` applied to each result (``None``: none)."""
 
-    __slots__ = ("as_of", "calendar", "conventions", "jobs", "pack", "progress")
+    __slots__ = ("as_of", "calendar", "conventions", "jobs", "pack", "privacy", "progress")
 
-    def __init__(self, args: argparse.Namespace, jobs: int = 1) -> None:
+    def __init__(
+        self, args: argparse.Namespace, jobs: int = 1, privacy: Privacy | None = None
+    ) -> None:
         self.conventions = Conventions(month_arithmetic=args.months)
         self.pack: RulePack = get_pack(args.rules, args.overlay)
         self.calendar = england_and_wales()
         self.as_of = args.as_of
         self.jobs = jobs
         self.progress = jobs > 1 and _progress_wanted(args)
+        self.privacy = privacy
 
     def children(
         self, items: Iterable[Item], on_error: Callable[[RecordError], None]
@@ -281,6 +307,7 @@ class _Run:
             conventions=self.conventions,
             calendar=self.calendar,
             on_error=on_error,
+            privacy=self.privacy,
         )
 
     @contextlib.contextmanager
@@ -308,6 +335,7 @@ class _Run:
             conventions=self.conventions,
             calendar=None,  # england_and_wales(), which each worker has (self.calendar is it)
             jobs=self.jobs,
+            privacy=self.privacy,
         )
         with contextlib.closing(outputs):
             counted = _with_progress(outputs, sys.stderr) if self.progress else outputs
@@ -350,7 +378,12 @@ def _errors_aside(
 
 
 def _evaluate_to_output(
-    batch: Batch, items: Iterator[Item], args: argparse.Namespace, keys: LabelKeys, jobs: int
+    batch: Batch,
+    items: Iterator[Item],
+    args: argparse.Namespace,
+    keys: LabelKeys,
+    jobs: int,
+    privacy: Privacy | None,
 ) -> int:
     fmt = getattr(args, "format", None)
     if fmt in FILE_FORMATS and not args.output:
@@ -358,8 +391,8 @@ def _evaluate_to_output(
     if args.command in AUDIT_COMMANDS or fmt in (None, "table"):
         if getattr(args, "columns", None) is not None:
             raise UsageError(f"--columns applies to --format json, jsonl, {', '.join(ROW_FORMATS)}")
-        return _report_output(batch, items, args, jobs)
-    run = _Run(args, jobs)
+        return _report_output(batch, items, args, _Run(args, jobs, privacy))
+    run = _Run(args, jobs, privacy)
     spec = args.columns
     if fmt in ROW_FORMATS:
         return _write_rows(run, batch, items, args, keys)
@@ -476,14 +509,11 @@ def _write_file(
     write_xlsx(target, {"obligations": (columns, rows), "errors": (error_columns, problems)})
 
 
-def _report_output(
-    batch: Batch, items: Iterator[Item], args: argparse.Namespace, jobs: int = 1
-) -> int:
+def _report_output(batch: Batch, items: Iterator[Item], args: argparse.Namespace, run: _Run) -> int:
     """The outputs that need the whole report: ``table`` and the audit commands (which read
     with one job: ``plot`` and ``--dfe`` keep the cases)."""
     from lacplan.evaluate import evaluate, report_of
 
-    run = _Run(args, jobs)
     to_stdout = args.command == "plot" or getattr(args, "format", None) in FILE_FORMATS
     cases: list[Case] = []
     if args.command == "plot" or getattr(args, "dfe", False):  # these read the cases too
@@ -491,7 +521,7 @@ def _report_output(
         cases = [c for c in kept if isinstance(c, Case)]
         items = iter(kept)
     with output_stream(None if to_stdout else args.output) as out:
-        if jobs > 1:
+        if run.jobs > 1:
             errors: list[RecordError] = []
             with run.serialised(items, keep, errors.append) as results:
                 children = list(results)
@@ -505,13 +535,28 @@ def _report_output(
                 rules=run.pack,
                 conventions=run.conventions,
                 calendar=run.calendar,
+                privacy=run.privacy,
             )
         if args.command in AUDIT_COMMANDS or args.format is None:
-            run_audit(report, args, out, cases)
+            run_audit(report, _child_named(args, report, run.privacy), out, cases)
             _report_rejections(report.errors)
         else:
             write_table(report, out, explain=args.explain)
     return 1 if report.errors else 0
+
+
+def _child_named(
+    args: argparse.Namespace, report: Report, privacy: Privacy | None
+) -> argparse.Namespace:
+    """``args`` with ``--child`` as the report names the child: with ``--pseudonymise``, the
+    pseudonym of the id given, unless no child has it (the pseudonym itself was given)."""
+    child: str | None = getattr(args, "child", None)
+    if child is None or privacy is None or not privacy.pseudonymise:
+        return args
+    alias = privacy.pseudonym(child)
+    if all(c.child_id != alias for c in report.children):
+        return args
+    return argparse.Namespace(**{**vars(args), "child": alias})
 
 
 def _report_rejections(errors: Sequence[RecordError]) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from lacplan.adapters.sources import Batch
+    from lacplan.privacy import Privacy
 
 __all__ = ["evaluate", "iter_evaluate"]
 
@@ -118,6 +119,7 @@ def iter_evaluate(
     overlays: Iterable[str | os.PathLike[str] | RulePack] = (),
     on_error: Callable[[RecordError], None] | None = None,
     pack: RulePack | None = None,
+    privacy: Privacy | None = None,
 ) -> Iterator[ChildResult]:
     """Stream :class:`ChildResult` objects one case at a time (for JSON Lines and big batches).
 
@@ -125,7 +127,10 @@ def iter_evaluate(
     conventions, the England and Wales calendar); ``pack`` is an older spelling of ``rules``
     for a ``RulePack`` (give one or the other). Rejected records (``RecordError``) are passed
     to ``on_error`` and yield nothing. Arguments are checked when it is called; each item as it
-    is reached (a ``UsageError`` naming its position).
+    is reached (a ``UsageError`` naming its position). ``privacy`` (a
+    :class:`~lacplan.privacy.Privacy`: pseudonymised ids, withheld dates of birth) is applied to
+    each result, with its case, and to each rejected record before it is yielded or given to
+    ``on_error``.
     """
     day = _as_date(as_of)
     if pack is not None and rules is not None:
@@ -139,6 +144,7 @@ def iter_evaluate(
         conventions=conventions or _DEFAULT_CONVENTIONS,
         calendar=calendar or england_and_wales(),
         on_error=on_error,
+        privacy=privacy,
     )
 
 
@@ -150,8 +156,10 @@ def _stream(
     conventions: Conventions,
     calendar: WorkingDayCalendar,
     on_error: Callable[[RecordError], None] | None,
+    privacy: Privacy | None = None,
 ) -> Iterator[ChildResult]:
     calendars = pack.calendars(calendar)
+    applied = privacy.bind(pack, as_of) if privacy is not None else None
     for position, item in enumerate(_checked(items), 1):
         if not isinstance(item, RecordError):
             try:
@@ -163,6 +171,8 @@ def _stream(
                     calendar=calendar,
                     calendars=calendars,
                 )
+                if applied is not None:
+                    result = applied.child(result, item)
             except MemoryError:
                 raise
             except Exception as exc:  # this record only: the batch goes on (issue 13)
@@ -171,7 +181,7 @@ def _stream(
                 yield result
                 continue
         if on_error is not None:
-            on_error(item)
+            on_error(item if applied is None else applied.error(item))
 
 
 def evaluate(
@@ -182,6 +192,7 @@ def evaluate(
     *,
     calendar: WorkingDayCalendar | None = None,
     overlays: Iterable[str | os.PathLike[str] | RulePack] = (),
+    privacy: Privacy | None = None,
 ) -> Report:
     """Evaluate every statutory clock for ``cases`` as at ``as_of``.
 
@@ -195,8 +206,10 @@ def evaluate(
     ``numpy.datetime64`` is converted). ``rules`` names a
     pack (``"england"``, ``"england+ifa"``) or is one; ``overlays`` stacks more on it (rule file
     paths, built-in overlay names or ``RulePack`` overlays): their obligations come beside the
-    statutory ones, with their own ``source``. Pure and deterministic: nothing reads the clock;
-    the same input gives the same report.
+    statutory ones, with their own ``source``. ``privacy`` (a :class:`~lacplan.privacy.Privacy`)
+    pseudonymises child ids and withholds dates derived from the dates of birth, in the results
+    and the rejected records (``docs/privacy.md``). Pure and deterministic: nothing reads the
+    clock; the same input gives the same report (with ``privacy``, the same key).
 
     >>> from datetime import date
     >>> from lacplan import Case, evaluate
@@ -216,7 +229,15 @@ def evaluate(
     cal = calendar or england_and_wales()
     errors: list[RecordError] = []
     children = tuple(
-        _stream(items, as_of=day, pack=pack, conventions=conv, calendar=cal, on_error=errors.append)
+        _stream(
+            items,
+            as_of=day,
+            pack=pack,
+            conventions=conv,
+            calendar=cal,
+            on_error=errors.append,
+            privacy=privacy,
+        )
     )
     return report_of(cases, day, pack, conv, cal, children, errors)
 

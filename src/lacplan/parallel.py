@@ -31,7 +31,7 @@ import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from lacplan.adapters import Batch, read_inputs
 from lacplan.adapters.json import _is_jsonl, _jsonl_line, _lines, load_cases
@@ -46,6 +46,9 @@ from lacplan.rules import Conventions, RulePack, get_pack
 from lacplan.rules.pack import Layer
 from lacplan.rules.schema import Rule
 from lacplan.serialisers import CsvText, Made, RowsOf, TextOf, keep
+
+if TYPE_CHECKING:
+    from lacplan.privacy import Privacy
 
 __all__ = [
     "CHUNKS_IN_FLIGHT_PER_JOB",
@@ -140,13 +143,22 @@ class _Evaluation(Generic[S]):
     conventions: Conventions
     calendar: WorkingDayCalendar | None
     serialise: Callable[[ChildResult], S]
+    privacy: Privacy | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with its pack as the pack's layers and declarations, which the worker builds
         into a pack again: its look-up tables (keyed by the declarations' identities, or
-        compiled) are made afresh there rather than pickled."""
+        compiled) are made afresh there rather than pickled. ``privacy`` pickles as its key
+        bytes and flags."""
         parts = _pack_parts(self.pack)
-        return _evaluation, (self.as_of, parts, self.conventions, self.calendar, self.serialise)
+        return _evaluation, (
+            self.as_of,
+            parts,
+            self.conventions,
+            self.calendar,
+            self.serialise,
+            self.privacy,
+        )
 
     def __call__(self, chunk: list[Item]) -> list[S | RecordError]:
         parsed = [x.parse() if isinstance(x, RawLine) else x for x in chunk]
@@ -161,6 +173,7 @@ class _Evaluation(Generic[S]):
             conventions=self.conventions,
             calendar=self.calendar,
             on_error=out.append,
+            privacy=self.privacy,
         ):
             out.append(serialise(child))
         return out
@@ -205,8 +218,9 @@ def _evaluation(
     conventions: Conventions,
     calendar: WorkingDayCalendar | None,
     serialise: Callable[[ChildResult], S],
+    privacy: Privacy | None = None,
 ) -> _Evaluation[S]:
-    return _Evaluation(as_of, _pack_of(parts), conventions, calendar, serialise)
+    return _Evaluation(as_of, _pack_of(parts), conventions, calendar, serialise, privacy)
 
 
 def _checked(items: Iterable[object]) -> Iterator[Item]:
@@ -231,6 +245,7 @@ def evaluate_serialised(
     jobs: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     start: str | None = None,
+    privacy: Privacy | None = None,
 ) -> Generator[S | RecordError, None, None]:
     """Evaluate ``items`` in ``jobs`` processes: for each, in input order, ``serialise(child)``
     of its :class:`ChildResult`, or the :class:`RecordError` of a rejected record (a
@@ -240,8 +255,9 @@ def evaluate_serialised(
     :class:`TextOf`, :class:`CsvText`, :class:`RowsOf`, :func:`keep` or any callable that
     pickles (see :class:`Made` for closures); it runs in the workers, so the parent only
     writes. The rules are resolved here (``get_pack(rules, overlays)``, files read once); the
-    other arguments are :func:`~lacplan.evaluate.iter_evaluate`'s. Output is identical for
-    every ``jobs``; see :func:`map_ordered` for chunks, processes and stopping.
+    other arguments are :func:`~lacplan.evaluate.iter_evaluate`'s (``privacy`` is applied in
+    the workers, before ``serialise``). Output is identical for every ``jobs``; see
+    :func:`map_ordered` for chunks, processes and stopping.
     """
     if calendar is None:
         england_and_wales()  # built once here: forked workers inherit it
@@ -251,6 +267,7 @@ def evaluate_serialised(
         conventions=conventions or Conventions(),
         calendar=calendar,
         serialise=serialise,
+        privacy=privacy,
     )
     return map_ordered(
         job, _checked(items), jobs=jobs, chunk_size=chunk_size, batched=True, start=start
@@ -268,9 +285,10 @@ def evaluate_report(
     **options: Any,
 ) -> Report:
     """:func:`~lacplan.evaluate` on ``jobs`` processes (``options``: ``jobs``, ``chunk_size``,
-    ``start``, as for :func:`evaluate_serialised`): the same :class:`Report` (a :class:`Batch`
-    brings its accounting and findings). For outputs that need the whole report: results are
-    pickled back, so prefer :func:`evaluate_serialised` where output is written child by child.
+    ``start``, ``privacy``, as for :func:`evaluate_serialised`): the same :class:`Report` (a
+    :class:`Batch` brings its accounting and findings). For outputs that need the whole report:
+    results are pickled back, so prefer :func:`evaluate_serialised` where output is written
+    child by child.
     """
     day, pack, conv = _as_date(as_of), get_pack(rules, overlays), conventions or Conventions()
     outputs = list(

@@ -40,12 +40,12 @@ from lacplan.rules.schema import (
     Schedule,
     Windows,
 )
-from lacplan.rules.state import EventList, Scope
+from lacplan.rules.state import Scope
 
 if TYPE_CHECKING:
     from lacplan.rules.pack import Layer, RulePack
 
-__all__ = ["Bound", "CompiledRule", "CompiledVariant", "Program", "RuleProgram", "program"]
+__all__ = ["CompiledRule", "CompiledVariant", "Program", "RuleProgram", "program"]
 
 Local = dict[str, "date | None"]
 Test = Callable[[Resolver, Scope, Local], bool]
@@ -343,58 +343,40 @@ class CompiledRule:
             ((e.event,), e) for e in decl.endings
         )
 
-    def live(self, r: Resolver, scope: Scope) -> Bound:
-        """This version bound to ``scope`` (built once per scope): see :class:`Bound`."""
+    def live_options(self, r: Resolver, scope: Scope) -> tuple[tuple[int, Test | None], ...]:
+        """The offset options whose scope-fixed conditions hold in ``scope`` (tested once per
+        scope), each with the test that remains."""
         key = id(self)
-        hit: Bound | None = scope.live.get(key)
+        hit: tuple[tuple[int, Test | None], ...] | None = scope.live.get(key)
         if hit is None:
-            hit = scope.live[key] = Bound(self, r, scope)
+            hit = scope.live[key] = tuple(
+                [
+                    (i, rest)
+                    for i, ((fixed, rest), *_) in enumerate(self.offsets)
+                    if fixed is None or fixed(r, scope, {})
+                ]
+            )
+        return hit
+
+    def live_exemptions(
+        self, r: Resolver, scope: Scope
+    ) -> tuple[tuple[Test | None, Exemption], ...]:
+        """The exemptions whose scope-fixed conditions hold in ``scope``, as above."""
+        key = -id(self)
+        hit: tuple[tuple[Test | None, Exemption], ...] | None = scope.live.get(key)
+        if hit is None:
+            hit = scope.live[key] = tuple(
+                [
+                    (rest, ex)
+                    for fixed, rest, ex in self.exemptions
+                    if fixed is None or fixed(r, scope, {})
+                ]
+            )
         return hit
 
     def in_force(self, d: date) -> bool:
         end = self.in_force_end
         return self.in_force_start <= d and (end is None or d <= end)
-
-
-class Bound:
-    """A rule version bound to one scope: the offset options and exemptions whose
-    scope-fixed conditions hold there, each with the test that remains, and the scope's events
-    that satisfy it and end it (each list sorted by date, with its dates)."""
-
-    __slots__ = ("closers", "dates", "events", "exemptions", "options")
-
-    def __init__(self, cr: CompiledRule, r: Resolver, scope: Scope) -> None:
-        options = cr.options
-        if options is None:
-            options = tuple(
-                [
-                    (i, rest)
-                    for i, ((fixed, rest), *_) in enumerate(cr.offsets)
-                    if fixed is None or fixed(r, scope, {})
-                ]
-            )
-        exemptions = cr.unfixed_exemptions
-        if exemptions is None:
-            exemptions = tuple(
-                [
-                    (rest, ex)
-                    for fixed, rest, ex in cr.exemptions
-                    if fixed is None or fixed(r, scope, {})
-                ]
-            )
-        self.options: tuple[tuple[int, Test | None], ...] = options
-        self.exemptions: tuple[tuple[Test | None, Exemption], ...] = exemptions
-        idx = r._events(cr.sat_scope, scope)
-        events, dates = idx.select(cr.sat_events)
-        if cr.sat_within:
-            events, dates = scope.within_placements(cr.sat_key, events, dates)
-        self.events: EventList = events
-        self.dates: list[date] = dates
-        self.closers: tuple[tuple[EventList, list[date], Ending], ...] = (
-            tuple([(*idx.select(match), ending) for match, ending in cr.endings])
-            if cr.endings
-            else ()
-        )
 
 
 def _carried(opt: AnchorOption) -> str | None:

@@ -132,7 +132,10 @@ class _Evaluator(Satisfying):
         local["anchor"] = anchor[0]
         offsets = cr.offsets
         index = len(offsets) - 1  # the last option is unconditional
-        for i, rest in cr.live(self, scope).options:
+        options = cr.options
+        if options is None:
+            options = cr.live_options(self, scope)
+        for i, rest in options:
             if rest is None or rest(self, scope, local):
                 index = i
                 break
@@ -223,8 +226,10 @@ class _Evaluator(Satisfying):
             blind = seen.blind_to(cr.reads)
             if blind is not None:
                 return self._unjudged(cr, scope, sequence, t, blind)
-        bound = cr.live(self, scope)
-        for when, ex in bound.exemptions:
+        exemptions = cr.unfixed_exemptions
+        if exemptions is None:
+            exemptions = cr.live_exemptions(self, scope)
+        for when, ex in exemptions:
             if when is None or when(self, scope, local):
                 return self._build(
                     cr,
@@ -250,7 +255,7 @@ class _Evaluator(Satisfying):
             )
             if judged is not None:
                 return self._unjudged(cr, scope, sequence, t, judged)
-        out = self._satisfy(cr, bound, scope, local, window)
+        out = self._satisfy(cr, scope, local, window)
         status: str
         reason: str | None
         tail: Tail

@@ -18,6 +18,14 @@ in it (``lacplan rules --format toml``)::
 
 Errors name the file, the line (where it is known), the rule id and the key, and suggest the
 closest known key, rule id, event type or field.
+
+Nothing in a rule file is executed or imported: it is parsed by ``tomllib`` into plain values
+(tables, arrays, strings, numbers, dates) and validated by pydantic models; the only names it
+can refer to are the built-in packs (``base = "england+ifa"``), looked up in a fixed registry.
+Its size, nesting and counts are limited (:data:`MAX_FILE_BYTES`, :data:`MAX_DEPTH`,
+:data:`MAX_RULES`, :data:`MAX_CONDITIONS`, :data:`MAX_NUMBER`, :data:`MAX_CLOSURES`,
+:data:`MAX_CLOSURE_DAYS`), each checked before the part it guards is used, and a file beyond
+one is refused with a ``RuleFileError`` naming the file and the limit, never its content.
 """
 
 from __future__ import annotations
@@ -25,20 +33,69 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import string
 import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, Final, get_args, get_origin
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from lacplan.errors import RuleFileError, RuleSetError, UsageError
 from lacplan.rules.pack import RulePack, Source
-from lacplan.rules.schema import InForce, Rule
+from lacplan.rules.schema import InForce, RollingWindows, Rule
 
-__all__ = ["Closure", "PackHeader", "dump_rule_file", "load_rule_file", "loads_rule_file"]
+__all__ = [
+    "MAX_CLOSURES",
+    "MAX_CLOSURE_DAYS",
+    "MAX_CONDITIONS",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NUMBER",
+    "MAX_RULES",
+    "Closure",
+    "PackHeader",
+    "dump_rule_file",
+    "load_rule_file",
+    "loads_rule_file",
+]
+
+#: The largest rule file read, in bytes (UTF-8).
+MAX_FILE_BYTES: Final = 5_000_000
+#: How deep tables and arrays may nest (the document itself is level 0; the England pack uses 10).
+MAX_DEPTH: Final = 50
+#: The most ``[[rules]]`` tables one file may declare.
+MAX_RULES: Final = 1_000
+#: The most conditions one file may declare (every table in a ``when``, ``applies``,
+#: ``variant_when`` or ``conditions`` array, nested ones included).
+MAX_CONDITIONS: Final = 10_000
+#: Whole numbers lie from ``-MAX_NUMBER`` to ``MAX_NUMBER`` (offsets, counts, settings): larger
+#: ones could only push dates beyond any calendar.
+MAX_NUMBER: Final = 10_000
+#: The most closures a ``[pack]`` may declare, and the most days they may cover in total (a
+#: yearly closure counts once per year of the calendar's range, 1990 to 2060).
+MAX_CLOSURES: Final = 100
+MAX_CLOSURE_DAYS: Final = 100_000
+
+_CONDITION_LISTS: Final = frozenset({"when", "applies", "variant_when", "conditions"})
+#: A dotted key of more than MAX_DEPTH parts (``a.b.c... = 1``, ``[a.b.c...]``, ``{ a.b... = 1 }``),
+#: found in the text before parsing: ``tomllib`` takes time growing with the square of the number
+#: of parts (40,000 parts: 20 s for a key, 1 s for a header). A chain starts only where no key
+#: character, dot, quote or backslash comes before it, and the quantifiers are possessive, so the
+#: search is linear in the text. (Dots in a string, as in a URL, never chain 50 bare words.)
+_DEEP_KEY: Final = re.compile(
+    r"(?<![A-Za-z0-9_.\"'\\-])"
+    r"(?:(?:[A-Za-z0-9_-]++|\"(?:[^\"\\\n]|\\.)*+\"|'[^'\n]*+')[ \t]*+\.[ \t]*+)"
+    + f"{{{MAX_DEPTH}}}"
+)
 
 #: Years over which a yearly closure (``from = "12-27"``) is expanded: the calendar's range.
 _CLOSURE_YEARS = range(1990, 2061)
@@ -64,6 +121,23 @@ class Closure(BaseModel):
                 raise ValueError('expected a date, or "MM-DD" for the same days every year')
             date(2000, int(m[1]), int(m[2]))  # raises on an impossible day
         return v
+
+    @model_validator(mode="after")
+    def _same_kind(self) -> Closure:
+        if isinstance(self.from_, date) != isinstance(self.to, date):
+            raise ValueError("give both ends as dates, or both as MM-DD")
+        return self
+
+    def days(self) -> int:
+        """How many days :meth:`dates` gives, at most (counted without listing them)."""
+        if isinstance(self.from_, date) and isinstance(self.to, date):
+            return max(0, (self.to - self.from_).days + 1)
+        if isinstance(self.from_, str) and isinstance(self.to, str):
+            first, last = (
+                date(2000, int(x[:2]), int(x[3:])).toordinal() for x in (self.from_, self.to)
+            )
+            return ((last - first) % 366 + 1) * len(_CLOSURE_YEARS)
+        return 0
 
     def dates(self) -> list[date]:
         """Every day the closure covers (yearly ones over the calendar's range)."""
@@ -111,9 +185,12 @@ def load_rule_file(path: str | os.PathLike[str], *, base: RulePack | None = None
     """
     name = os.fspath(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # never more than the limit (and one byte)
     except OSError as exc:
         raise RuleFileError(f"cannot read the file: {exc.strerror}", file=name) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -123,6 +200,13 @@ def load_rule_file(path: str | os.PathLike[str], *, base: RulePack | None = None
 
 def loads_rule_file(text: str, *, file: str = "<string>", base: RulePack | None = None) -> RulePack:
     """:func:`load_rule_file` from the text of a rule file."""
+    if (
+        len(text) > MAX_FILE_BYTES // 4
+        and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
+    ):
+        raise _too_large(file)
+    if text.count(".") >= MAX_DEPTH and _DEEP_KEY.search(text):
+        raise _too_deep(file)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -131,7 +215,12 @@ def loads_rule_file(text: str, *, file: str = "<string>", base: RulePack | None 
         raise RuleFileError(
             f"is not valid TOML: {detail}", file=file, line=int(m[1]) if m else None
         ) from None
+    except RecursionError:  # far deeper than MAX_DEPTH: the parser itself gave up
+        raise _too_deep(file) from None
+    except ValueError:  # an integer longer than int() reads (4,300 digits by default)
+        raise RuleFileError("is not valid TOML: a number has too many digits", file=file) from None
     lines = _Lines(text)
+    _check_limits(doc, file, lines)
     for key in doc:
         if key not in ("pack", "rules"):
             raise RuleFileError(
@@ -141,10 +230,16 @@ def loads_rule_file(text: str, *, file: str = "<string>", base: RulePack | None 
                 key=key,
             )
     header = _header(doc.get("pack"), file, lines)
+    if sum(c.days() for c in header.closures) > MAX_CLOSURE_DAYS:
+        raise _limit(
+            file, f"its closures cover more than {MAX_CLOSURE_DAYS:,} days", "pack.closures"
+        )
     raw_rules = doc.get("rules", [])
     if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
         raise RuleFileError("rules must be an array of tables ([[rules]])", file=file)
     rules = [_rule(raw, k, header, file, lines) for k, raw in enumerate(raw_rules)]
+    for k, rule in enumerate(rules):
+        _check_template(rule, file, lines.rule(k))
     stack = _base(header, base, file)
     closures = sorted({d for c in header.closures for d in c.dates()})
     names = {c.name for c in header.closures if c.name}
@@ -168,6 +263,78 @@ def loads_rule_file(text: str, *, file: str = "<string>", base: RulePack | None 
         index = next((k for k, r in enumerate(rules) if r.id == rule_id), None)
         line = lines.rule(index) if index is not None else None
         raise RuleFileError(str(exc), file=file, line=line) from None
+
+
+# ------------------------------------------------------------------------------- limits
+def _limit(file: str, what: str, key: str | None = None, line: int | None = None) -> RuleFileError:
+    return RuleFileError(f"{what} (the limit for a rule file)", file=file, key=key, line=line)
+
+
+def _too_large(file: str) -> RuleFileError:
+    return _limit(file, f"is larger than {MAX_FILE_BYTES:,} bytes")
+
+
+def _too_deep(file: str) -> RuleFileError:
+    return _limit(file, f"nests tables and arrays more than {MAX_DEPTH} deep")
+
+
+def _check_limits(doc: dict[str, Any], file: str, lines: _Lines) -> None:
+    """Refuse a document beyond a limit (depth, rules, conditions, closures, numbers) before any
+    of it is validated. Walks the document without recursion; messages name no content."""
+    rules = doc.get("rules")
+    if isinstance(rules, list) and len(rules) > MAX_RULES:
+        raise _limit(file, f"declares more than {MAX_RULES:,} rules")
+    pack = doc.get("pack")
+    closures = pack.get("closures") if isinstance(pack, dict) else None
+    if isinstance(closures, list) and len(closures) > MAX_CLOSURES:
+        raise _limit(file, f"declares more than {MAX_CLOSURES} closures", "pack.closures")
+    conditions = 0
+    # (value, depth, rule index or None, whether the value is a list of conditions)
+    stack: list[tuple[Any, int, int | None, bool]] = [(doc, 0, None, False)]
+    while stack:
+        value, depth, rule, of_conditions = stack.pop()
+        if isinstance(value, dict | list) and depth > MAX_DEPTH:
+            raise _too_deep(file)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if depth == 0 and key == "rules" and isinstance(item, list):
+                    stack.extend((r, 2, k, False) for k, r in enumerate(item))
+                    continue
+                stack.append((item, depth + 1, rule, key in _CONDITION_LISTS))
+        elif isinstance(value, list):
+            if of_conditions:
+                conditions += len(value)
+                if conditions > MAX_CONDITIONS:
+                    raise _limit(file, f"declares more than {MAX_CONDITIONS:,} conditions")
+            stack.extend((item, depth + 1, rule, False) for item in value)
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+            raise RuleFileError(
+                f"holds a whole number outside {-MAX_NUMBER:,} to {MAX_NUMBER:,} (the limit for "
+                "a rule file)",
+                file=file,
+                line=lines.rule(rule),
+            )
+
+
+def _check_template(rule: Rule, file: str, line: int | None) -> None:
+    """A rolling window's ``name`` is filled in with ``str.format``: only ``{n}`` and ``{nth}``
+    may appear (``{{``/``}}`` for braces), never a field's attribute (``{n.__class__}``), a
+    format spec (``{n:>100000000}``, a gigabyte of padding) or an unbalanced brace."""
+    if not isinstance(rule.schedule, RollingWindows):
+        return
+    try:
+        parts = list(string.Formatter().parse(rule.schedule.name))
+    except ValueError:
+        parts = [("", "{", None, None)]  # an unbalanced brace
+    if any(f is not None and (f not in ("n", "nth") or s or c) for _, f, s, c in parts):
+        raise RuleFileError(
+            "may hold only the placeholders {n} and {nth} (the window's number, and as an "
+            "ordinal: 1st, 2nd), and {{ and }} for braces",
+            file=file,
+            line=line,
+            rule=rule.id,
+            key="schedule.name",
+        )
 
 
 def _header(raw: object, file: str, lines: _Lines) -> PackHeader:

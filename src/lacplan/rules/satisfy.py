@@ -14,7 +14,7 @@ from lacplan.rules.state import Scope
 from lacplan.rules.windows import Window, Windowing
 
 if TYPE_CHECKING:
-    from lacplan.rules.compiled import Bound, CompiledRule
+    from lacplan.rules.compiled import CompiledRule
 
 __all__ = ["Outcome", "Satisfying"]
 
@@ -66,13 +66,15 @@ class Satisfying(Windowing):
     def _satisfy(
         self,
         cr: CompiledRule,
-        bound: Bound,
         scope: Scope,
         local: dict[str, date | None],
         window: Window | None,
     ) -> Outcome:
+        idx = self._events(cr.sat_scope, scope)
         lo, lo_strict, hi = self._bounds(cr, scope, local, window)
-        events, dates = bound.events, bound.dates
+        events, dates = idx.select(cr.sat_events)
+        if cr.sat_within:
+            events, dates = scope.within_placements(cr.sat_key, events, dates)
         i = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(dates, lo)
         j = len(dates) if hi is None else bisect_right(dates, hi)
         need = window.need if window is not None else 1
@@ -84,7 +86,8 @@ class Satisfying(Windowing):
                 hit = events[i + need - 1]
         # An ending event (e.g. consent refused) closes the obligation if it comes first.
         due = local.get("due")
-        for closers, closer_dates, ending in bound.closers:
+        for match, ending in cr.endings:
+            closers, closer_dates = idx.select(match)
             k = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(closer_dates, lo)
             if k == len(closers):
                 continue

@@ -119,7 +119,7 @@ class Scope:
     dates: dict[int, date | None] = field(default_factory=dict)  # memo of scope-level DateExprs
     inside: dict[int, tuple[EventList, list[date]]] = field(default_factory=dict)
     live: dict[int, Any] = field(default_factory=dict)  # memo of each rule version's options
-    # and exemptions whose scope-fixed conditions hold (``CompiledRule.live``)
+    # and exemptions whose scope-fixed conditions hold (``CompiledRule.live_options``)
 
     def __post_init__(self) -> None:
         if self.own_end is None:

@@ -242,7 +242,10 @@ class ChildState:
                 self.ignored[id(ref.row)] = "duplicate_row"
                 continue
             score = ref.row.text("SDQ_SCORE")
-            if score and not (score.isascii() and score.isdigit() and 0 <= int(score) <= 40):
+            # (length checked before int(): a cell of 4,301 digits would make int() raise)
+            digits = score.isascii() and score.isdigit() and len(score.lstrip("0")) <= 2
+            valid = digits and int(score) <= 40
+            if score and not valid:
                 self.note(
                     "invalid_sdq_score",
                     ref.where("SDQ_SCORE"),

@@ -38,7 +38,9 @@ def year_span(year: int) -> tuple[date, date]:
 
 def row_year(row: Row, file_year: int) -> int:
     text = row.text("YEAR")
-    if text.isascii() and text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
+    # At most four digits after leading zeros before int(): 4,301 digits would make int() raise.
+    digits = text.isascii() and text.isdigit() and len(text.lstrip("0")) <= 4
+    if digits and MIN_YEAR <= int(text) <= MAX_YEAR:
         return int(text)
     return file_year
 
