@@ -167,8 +167,10 @@ class Period(_CaseErrors):
         default=None,
         strict=True,
         ge=1,
-        description="Short breaks (reg 48): the interval between visits, in days, agreed with "
-        "the IRO and the parents and recorded in the care plan. Ignored for other regimes.",
+        le=3660,
+        description="Short breaks (reg 48): the interval between visits, in days (1 to 3,660), "
+        "agreed with the IRO and the parents and recorded in the care plan. Ignored for other "
+        "regimes.",
     )
 
     def placement_end(self, p: Placement) -> date | None:

@@ -285,6 +285,10 @@ def _translate(err: Mapping[str, Any], root: type[BaseModel] = Case) -> list[tup
         if last in _ID_FIELDS or (len(loc) >= 2 and loc[0] == "labels"):
             text += ' Write ids as JSON strings (for example "000123"), so leading zeros are kept.'
         return [("invalid_value", field, text)]
+    if etype in {"greater_than_equal", "less_than_equal"}:
+        limit = ctx.get("ge", ctx.get("le"))
+        side = "at least" if etype == "greater_than_equal" else "at most"
+        return [("invalid_value", field, f"must be a whole number {side} {limit}.")]
     if etype == "string_unicode":
         return [
             (
