@@ -496,8 +496,13 @@ def birthday(date_of_birth: date, years: int) -> date:
 
         >>> birthday(date(2008, 2, 29), 18)
         datetime.date(2026, 3, 1)
+
+    Beyond the year 9999 it raises :class:`~lacplan.errors.CalendarRangeError` (a
+    ``ValueError``), never a bare ``ValueError``.
     """
     y = date_of_birth.year + years
+    if not 1 <= y <= 9999:
+        raise CalendarRangeError(f"the {years}th birthday", date.min, date.max)
     if date_of_birth.month == 2 and date_of_birth.day == 29 and not _stdlib_calendar.isleap(y):
         return date(y, 3, 1)
     return date_of_birth.replace(year=y)

@@ -110,3 +110,11 @@ def test_the_cli_rejects_it_and_evaluates_the_rest(
     err = capsys.readouterr().err
     assert f"{cohort}:2 (child B2): calendar_range:" in err
     assert "Traceback" not in err and SENTINEL_DOB not in err
+
+
+def test_a_birthday_after_the_year_9999_is_calendar_range_not_a_crash() -> None:
+    """Found by fuzzing: a date of birth in 9999 made ``Case.findings`` raise ValueError."""
+    case = parse_case({"child_id": "Z9", "date_of_birth": "9999-12-31"})
+    assert [f.code for f in case.findings(date(2024, 3, 31))] == ["no_periods"]
+    (err,) = evaluate([case], as_of=date(2024, 3, 31)).errors
+    assert err.problems[0].code == "calendar_range"

@@ -33,13 +33,7 @@ ENTRIES = _entries()
 #: Entries (``known-*``) that still fail, for a bug in code the fuzz work does not own, each
 #: with its reason. They are expected to fail (strictly): once the bug is fixed the test fails,
 #: and the entry is renamed (dropping ``known-``) and removed from here.
-KNOWN: dict[str, str] = {
-    "loaders/known-date-of-birth-in-9999.jsonl": (
-        "a valid case born after 9981: Case.findings raises ValueError (calendar.birthday, "
-        "year > 9999, from domain/findings.py) and evaluate rejects it as internal_error, "
-        "not calendar_range"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 
 def _param(name: str, path: Path) -> Any:

@@ -66,6 +66,17 @@ class _EventName:
         return format(_event_name(self.event), spec)
 
 
+def _birthday_or_never(date_of_birth: date, years: int) -> date:
+    """The birthday, or the last representable day when it falls after the year 9999 (the
+    case is then rejected at evaluation as ``calendar_range``)."""
+    from lacplan.errors import CalendarRangeError
+
+    try:
+        return birthday(date_of_birth, years)
+    except CalendarRangeError:
+        return date.max
+
+
 def case_findings(
     case: Case, as_of: date | None, assignments: Sequence[Assignment] | None = None
 ) -> tuple[Finding, ...]:
@@ -91,8 +102,8 @@ def case_findings(
             "periods",
             "the case has no periods of care, so no timescale can be computed for it.",
         )
-    b18 = birthday(case.date_of_birth, 18)
-    b21 = birthday(case.date_of_birth, 21)
+    b18 = _birthday_or_never(case.date_of_birth, 18)
+    b21 = _birthday_or_never(case.date_of_birth, 21)
     for i, period in enumerate(case.periods):
         if as_of is not None and period.start > as_of:
             continue
