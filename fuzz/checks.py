@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
+from lacplan.adapters.ssda903.readers import decode  # as the adapter reads a file
+
 __all__ = [
     "DOCS",
     "SENTINEL_DOB",
@@ -121,7 +123,7 @@ def sentinel_places_csv(files: dict[str, bytes]) -> bool:
                     if row is header or k >= len(cols) or cols[k] not in _DOB_COLUMNS:
                         return False
                     in_cells += 1
-        text = _decode(data)
+        text = decode(data)
         if sum(text.count(form) for form in SENTINEL_FORMS) != in_cells:
             return False  # a sentinel the reader sees differently (split by a quote, ...)
     return True
@@ -185,20 +187,9 @@ def expected_json_records(data: bytes, name: str | None) -> int:
 
 
 # ------------------------------------------------------------------------------- CSV rows
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
 def _csv_rows(data: bytes) -> tuple[list[str], list[list[str]]] | None:
     """The header and the non-blank data rows of a CSV file (``None``: not readable CSV)."""
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    reader = csv.reader(io.StringIO(decode(data), newline=""))
     rows: list[list[str]] = []
     try:
         for record in reader:

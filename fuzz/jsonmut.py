@@ -10,7 +10,6 @@ birth; strings to lone surrogates, controls and near-miss vocabulary.
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 import random
 from collections.abc import Sequence
@@ -118,6 +117,33 @@ def vocabulary(values: Sequence[Any]) -> list[Any]:
     return out
 
 
+def _copy(value: Any) -> Any:
+    """``copy.deepcopy`` of ``value``'s dicts and lists (shared and circular ones included),
+    made without recursion, so as deep as mutations made it at any stack depth. Anything else
+    is shared: the mutators never change it (:class:`Pairs` and :class:`Raw` are immutable,
+    and ``_places`` does not enter them)."""
+    if not isinstance(value, dict | list):
+        return value
+    memo: dict[int, Any] = {}
+
+    def fresh(v: Any) -> Any:
+        done = memo.get(id(v))
+        if done is None:
+            done = memo[id(v)] = dict(v) if isinstance(v, dict) else list(v)
+            stack.append(done)
+        return done
+
+    stack: list[Any] = []
+    root = fresh(value)
+    while stack:
+        container = stack.pop()
+        keys = list(container.keys()) if isinstance(container, dict) else range(len(container))
+        for k in keys:
+            if isinstance(container[k], dict | list):
+                container[k] = fresh(container[k])
+    return root
+
+
 def _places(value: Any) -> list[tuple[Any, Any]]:
     """Every (container, key) in ``value`` (dicts and lists, never :class:`Pairs`)."""
     out: list[tuple[Any, Any]] = []
@@ -158,7 +184,7 @@ def _hostile(current: Any, rnd: random.Random, vocab: Sequence[Any]) -> Any:
 def put_at_random(value: Any, rnd: random.Random, new: Any) -> Any:
     """A copy of ``value`` with ``new`` at one place chosen by ``rnd`` (any value or key's
     value, at any depth); ``value`` itself is replaced when it holds nothing."""
-    value = copy.deepcopy(value)
+    value = _copy(value)
     places = _places(value)
     if not places:
         return new
@@ -169,7 +195,7 @@ def put_at_random(value: Any, rnd: random.Random, new: Any) -> Any:
 
 def doubled_key(value: dict[str, Any], rnd: random.Random) -> Any:
     """A copy of the record ``value`` in which one object (chosen by ``rnd``) repeats a key."""
-    value = copy.deepcopy(value)
+    value = _copy(value)
     objects = [value] + [p[k] for p, k in _places(value) if isinstance(p[k], dict) and p[k]]
     target = rnd.choice([o for o in objects if o] or [value])
     if not target:
@@ -185,7 +211,7 @@ def doubled_key(value: dict[str, Any], rnd: random.Random) -> Any:
 
 def mutate_value(value: Any, rnd: random.Random, vocab: Sequence[Any] = ()) -> Any:
     """``value`` (a parsed record) with one place changed; the input is not modified."""
-    value = copy.deepcopy(value)  # a private copy (the seeds are shared)
+    value = _copy(value)  # a private copy (the seeds are shared)
     places = _places(value)
     if not places:
         return _hostile(value, rnd, vocab)
@@ -226,7 +252,7 @@ def mutate_value(value: Any, rnd: random.Random, vocab: Sequence[Any] = ()) -> A
 def shift_dates(value: Any, days: int) -> Any:
     """``value`` with every ``YYYY-MM-DD`` string moved by ``days`` (a valid record stays valid,
     and may move beyond the calendar's range); dates that would leave years 1-9999 stay."""
-    value = copy.deepcopy(value)
+    value = _copy(value)
     for parent, key in _places(value):
         v = parent[key]
         if isinstance(v, str) and len(v) == 10 and v[4:5] == "-" == v[7:8]:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from fuzz.mutate import mutate_bytes
+from lacplan.adapters.ssda903.readers import decode  # as the adapter reads a file
 
 __all__ = ["HOSTILE_CELLS", "decode", "mutate_return", "read_rows", "write_rows"]
 
@@ -74,18 +75,6 @@ HOSTILE_CELLS: Final[tuple[str, ...]] = (
 
 _EXTRA_COLUMNS: Final = ("LA", "YEAR", "X", "", "child", " DOB ", "\ufeffCHILD", "NOTES")
 _ENCODINGS: Final = ("utf-8-sig", "cp1252", "latin-1", "utf-16")
-
-
-def decode(data: bytes) -> str:
-    """As the adapter reads a file: UTF-8 (BOM or not), else Windows-1252, else Latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 def read_rows(data: bytes) -> list[list[str]] | None:

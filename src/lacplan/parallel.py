@@ -43,8 +43,6 @@ from lacplan.model import Case, RecordError
 from lacplan.pool import CHUNKS_IN_FLIGHT_PER_JOB, DEFAULT_CHUNK_SIZE, map_ordered, start_method
 from lacplan.report import ChildResult, Report
 from lacplan.rules import Conventions, RulePack, get_pack
-from lacplan.rules.pack import Layer
-from lacplan.rules.schema import Rule
 from lacplan.serialisers import CsvText, Made, RowsOf, TextOf, keep
 
 if TYPE_CHECKING:
@@ -136,7 +134,9 @@ def read_raw_inputs(
 
 @dataclass(frozen=True, slots=True)
 class _Evaluation(Generic[S]):
-    """In a worker: one chunk of items evaluated (by ``iter_evaluate``) and serialised."""
+    """In a worker: one chunk of items evaluated (by ``iter_evaluate``) and serialised. It
+    pickles as its fields: a ``RulePack`` pickles without its compiled program and rebuilds
+    its look-up tables when unpickled; ``privacy`` pickles as its key bytes and flags."""
 
     as_of: date
     pack: RulePack
@@ -144,21 +144,6 @@ class _Evaluation(Generic[S]):
     calendar: WorkingDayCalendar | None
     serialise: Callable[[ChildResult], S]
     privacy: Privacy | None = None
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with its pack as the pack's layers and declarations, which the worker builds
-        into a pack again: its look-up tables (keyed by the declarations' identities, or
-        compiled) are made afresh there rather than pickled. ``privacy`` pickles as its key
-        bytes and flags."""
-        parts = _pack_parts(self.pack)
-        return _evaluation, (
-            self.as_of,
-            parts,
-            self.conventions,
-            self.calendar,
-            self.serialise,
-            self.privacy,
-        )
 
     def __call__(self, chunk: list[Item]) -> list[S | RecordError]:
         parsed = [x.parse() if isinstance(x, RawLine) else x for x in chunk]
@@ -177,50 +162,6 @@ class _Evaluation(Generic[S]):
         ):
             out.append(serialise(child))
         return out
-
-
-_PackParts = tuple[tuple[Layer, tuple[Rule, ...]], ...]
-
-
-def _pack_parts(pack: RulePack) -> _PackParts:
-    """Each layer of ``pack`` (the statute, then each overlay) with the declarations it made."""
-    return tuple(
-        (layer, tuple(r for r in pack.rules if pack.layer(r.id) is layer)) for layer in pack.layers
-    )
-
-
-def _pack_of(parts: _PackParts) -> RulePack:
-    """The pack :func:`_pack_parts` took apart, built again layer on layer (the same
-    declarations, settings and closures: the same content hash)."""
-    pack: RulePack | None = None
-    for layer, rules in parts:
-        pack = RulePack(
-            layer.name,
-            layer.version,
-            rules,
-            title=layer.title,
-            source=layer.source,
-            base=pack,
-            prefix=layer.prefix,
-            closures=layer.closures,
-            closure_name=layer.closure_name,
-            settings=layer.settings,
-            closure_spec=layer.closure_spec,
-        )
-    if pack is None:  # pragma: no cover - a pack has at least one layer
-        raise ValueError("a rule pack with no layers")
-    return pack
-
-
-def _evaluation(
-    as_of: date,
-    parts: _PackParts,
-    conventions: Conventions,
-    calendar: WorkingDayCalendar | None,
-    serialise: Callable[[ChildResult], S],
-    privacy: Privacy | None = None,
-) -> _Evaluation[S]:
-    return _Evaluation(as_of, _pack_of(parts), conventions, calendar, serialise, privacy)
 
 
 def _checked(items: Iterable[object]) -> Iterator[Item]:

@@ -49,12 +49,9 @@ class EventIndex:
     # Memo of `select` results, keyed by the identity of the (long-lived) EventMatch objects.
     _memo: dict[int | tuple[int, ...], tuple[EventList, list[date]]] = field(default_factory=dict)
 
-    def add(self, pos: int, event: Event) -> None:
-        self.by_type.setdefault(event.type, []).append((event.date, pos, event))
-
     def finish(self) -> None:
         for lst in self.by_type.values():
-            lst.sort(key=_date)  # stable: added in input order, so (date, position) order
+            lst.sort(key=_date)  # stable: kept in the order added (index_events: engine order)
 
     def select(self, matches: Sequence[EventMatch]) -> tuple[EventList, list[date]]:
         """Events matching any of ``matches`` sorted by (date, position), and their dates."""
