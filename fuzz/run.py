@@ -242,9 +242,17 @@ def main(argv: list[str] | None = None) -> int:
         "--max-memory", type=int, default=4096, metavar="MB", help="address space limit (0: none)"
     )
     args = parser.parse_args(argv)
+    before = resource.getrlimit(resource.RLIMIT_AS)
     if args.max_memory:  # a shared machine: a runaway input fails alone (MemoryError, a crash)
-        limit = args.max_memory << 20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        limit = args.max_memory << 20  # (the soft limit only, restored on the way out)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, before[1]))
+    try:
+        return _run(args)
+    finally:  # run in-process (the tests), the limit must not outlive the run
+        resource.setrlimit(resource.RLIMIT_AS, before)
+
+
+def _run(args: argparse.Namespace) -> int:
     target = get_target(args.target)
     corpus = args.corpus if args.corpus is not None else CORPUS / args.target
     slow_dir = args.slow_dir or Path(tempfile.gettempdir()) / "lacplan-fuzz-slow" / args.target

@@ -4,6 +4,7 @@ The public API, in the order data flows::
 
     load_cases(path)            JSON / JSON array / JSON Lines -> Case | RecordError  (adapters)
     read_ssda903(paths)         the SSDA903 return (CSV, XML, xlsx) -> a Batch of the same
+    read_ssd(paths)             Standard Safeguarding Dataset tables (CSV, Parquet) -> the same
     Case, Period, Placement     validated, frozen case model: ids and dates only        (model)
     evaluate(cases, as_of=...)  rule pack + calendar -> Report                           (rules)
     Report.to_dict() / rows()   provenance, obligations, findings, errors                (report)
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from lacplan.adapters import Batch, read_inputs
+    from lacplan.adapters.ssd import read_ssd
     from lacplan.adapters.ssda903 import read_ssda903
     from lacplan.calendar import WorkingDayCalendar, england_and_wales
     from lacplan.errors import (
@@ -61,6 +63,7 @@ _LAZY: dict[str, str] = {
     "Batch": "lacplan.adapters",
     "read_inputs": "lacplan.adapters",
     "read_ssda903": "lacplan.adapters.ssda903",
+    "read_ssd": "lacplan.adapters.ssd",
     "WorkingDayCalendar": "lacplan.calendar",
     "england_and_wales": "lacplan.calendar",
     "CalendarRangeError": "lacplan.errors",
@@ -117,6 +120,7 @@ __all__ = [
     "load_cases",
     "parse_case",
     "read_inputs",
+    "read_ssd",
     "read_ssda903",
 ]
 

@@ -4,6 +4,8 @@
     lacplan summary PATH... --as-of D [--period FROM..TO] [--by rule|month|label:KEY]...
     lacplan upcoming PATH... --as-of D [--days 14] [--by label:KEY]
     lacplan explain PATH... --as-of D [--child ID] [--rule ID] [--sequence N]
+    lacplan compare PATH... --as-of D [--due-dates FILE.csv] [--format table|csv|json|xlsx]
+                     [-o FILE]                   stored due dates beside lacplan's (parity)
     lacplan evaluate PATH... --as-of D [--rules england[+ifa]] [--overlay FILE]...
                      [--format json|jsonl|csv|table|xlsx|parquet] [-o FILE]
                      [--columns all|compact|A,B,...] [--jobs N]
@@ -14,6 +16,7 @@
     lacplan synth N [--seed S] [-o FILE]             a synthetic cohort (JSON Lines)
     lacplan schema                                   JSON Schema of the case format
     lacplan calendar add|between|explain|check ...   the working-day calendar
+    lacplan serve [--host 127.0.0.1] [--port 8000] [--workers N] ...   answer over HTTP
 
 Exit status: 0 when every record was evaluated, 1 when some records were rejected (the rest are
 still evaluated and written), 2 for usage errors (bad options, unreadable files) and output errors
@@ -47,7 +50,9 @@ from lacplan.cli_audit import (
     add_excel_safe_option,
     add_privacy_options,
 )
+from lacplan.cli_compare import add_compare_command, run_compare
 from lacplan.cli_evaluate import evaluate_inputs, run_evaluate
+from lacplan.cli_serve import add_serve_command, run_serve
 from lacplan.columns import COLUMN_PRESETS
 from lacplan.cpus import SMALL_INPUT_BYTES
 from lacplan.errors import LacplanError, RuleSetError, UsageError
@@ -85,11 +90,29 @@ class _Parser(argparse.ArgumentParser):
         super()._print_message(message, file)
 
 
+def _window_years(text: str) -> int | None:
+    if text == "all":
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 100:
+        raise argparse.ArgumentTypeError("expected a number of years from 1 to 100, or all")
+    return int(text)
+
+
+#: The dates an option may name (as the HTTP service's): beyond them date arithmetic overflows.
+_FIRST_DATE, _LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        d = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+    if not _FIRST_DATE <= d <= _LAST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"expected a date from {_FIRST_DATE.isoformat()} to {_LAST_DATE.isoformat()}, "
+            f"got {text!r}"
+        )
+    return d
 
 
 def _job_count(text: str) -> int:
@@ -144,7 +167,7 @@ def add_input_options(sp: argparse.ArgumentParser, *, many: bool = True) -> None
         "paths",
         nargs="+" if many else 1,
         metavar="PATH",
-        help="case file, - for standard input, or (SSDA903) a file or directory",
+        help="case file, - for standard input, or (SSDA903, SSD) a file or directory",
     )
     sp.add_argument("--as-of", type=_iso_date, required=True, help="evaluate as at YYYY-MM-DD")
     sp.add_argument(
@@ -152,7 +175,23 @@ def add_input_options(sp: argparse.ArgumentParser, *, many: bool = True) -> None
         default="json",
         choices=INPUT_FORMATS,
         help="json (default: a case, an array of cases or JSON Lines), ssda903 (the DfE return "
-        "as CSV, XML or xlsx files or directories) or auto (recognise each file)",
+        "as CSV, XML or xlsx files or directories), ssd (Standard Safeguarding Dataset tables "
+        "as CSV or Parquet files or directories) or auto (recognise each file)",
+    )
+    sp.add_argument(
+        "--extract-date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="SSD: the day the extract was taken, the data's last day (default: the latest "
+        "date recorded in it)",
+    )
+    sp.add_argument(
+        "--window-years",
+        type=_window_years,
+        default=6,
+        metavar="N",
+        help="SSD: how many years back the extract reaches (default 6, the SSD scripts'; "
+        "'all' if it holds every child's whole history)",
     )
     sp.add_argument(
         "--year",
@@ -231,6 +270,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_privacy_options(ev)
     add_audit_commands(sub, add_input_options)
+    add_compare_command(sub, add_input_options)
+    add_serve_command(sub)
 
     demo = sub.add_parser(
         "demo",
@@ -413,6 +454,10 @@ def _demo_name(args: argparse.Namespace) -> str:
 
 def _command(args: argparse.Namespace) -> int:
     """Run the command ``args`` asks for; the exit status."""
+    if args.command == "compare":
+        return run_compare(args)
+    if args.command == "serve":
+        return run_serve(args)
     if args.command == "evaluate" or args.command in AUDIT_COMMANDS:
         return evaluate_inputs(args)
     if args.command == "demo":

@@ -135,7 +135,7 @@ def _spool_wanted(args: argparse.Namespace) -> bool:
         and args.format in ROW_FORMATS
         and needs_label_keys(args.columns)
         and "-" in args.paths
-        and args.input_format != "ssda903"
+        and args.input_format in ("json", "auto")
         and all(p == "-" or os.path.exists(p) for p in args.paths)
     )
 
@@ -181,7 +181,17 @@ def _read_inputs(
 ) -> Batch:
     """``args.paths`` as a batch; ``-`` is read from ``spool`` (standard input's copy) if any,
     under its own name (``<stdin>``)."""
-    return read_inputs(args.paths, input_format=args.input_format, years=years, stdin=spool)
+    return read_inputs(
+        args.paths, input_format=args.input_format, years=years, stdin=spool, **ssd_options(args)
+    )
+
+
+def ssd_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``--extract-date`` and ``--window-years`` as :func:`read_inputs` takes them."""
+    return {
+        "extract_date": getattr(args, "extract_date", None),
+        "window_years": getattr(args, "window_years", 6),
+    }
 
 
 def _jobs_of(args: argparse.Namespace) -> int:
@@ -219,7 +229,11 @@ def evaluate_inputs(args: argparse.Namespace) -> int:
             from lacplan.parallel import read_raw_inputs
 
             items, batch = read_raw_inputs(
-                args.paths, input_format=args.input_format, years=years, stdin=spool
+                args.paths,
+                input_format=args.input_format,
+                years=years,
+                stdin=spool,
+                **ssd_options(args),
             )
         else:
             batch = _read_inputs(args, years, spool)

@@ -107,6 +107,8 @@ def read_raw_inputs(
     input_format: str = "json",
     years: Mapping[str, int] | None = None,
     stdin: IO[Any] | None = None,
+    extract_date: date | None = None,
+    window_years: int | None = 6,
 ) -> tuple[Iterator[Item], Batch]:
     """:func:`~lacplan.adapters.read_inputs`, with JSON Lines files left unparsed.
 
@@ -118,7 +120,14 @@ def read_raw_inputs(
     same checks, in the same words, as ``read_inputs``; ``stdin`` is the stream ``-`` names
     (default ``sys.stdin``; e.g. a spooled copy of it), as there.
     """
-    batch = read_inputs(paths, input_format=input_format, years=years, stdin=stdin)  # its checks
+    batch = read_inputs(  # its checks
+        paths,
+        input_format=input_format,
+        years=years,
+        stdin=stdin,
+        extract_date=extract_date,
+        window_years=window_years,
+    )
     if input_format != "json":
         return iter(batch), batch
     parts: list[Iterable[Item]] = []

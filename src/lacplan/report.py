@@ -19,10 +19,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from lacplan.model import Finding, RecordError
 from lacplan.obligation import OBLIGATION_FIELDS, Obligation
+
+if TYPE_CHECKING:
+    from lacplan.compare import Comparison
+    from lacplan.rules import RulePack
 
 __all__ = [
     "HTML_CHILD_MAX_ROWS",
@@ -257,6 +261,17 @@ class Report:
         df["due"] = pd.to_datetime(df["due"])
         df["days_overdue"] = df["days_overdue"].astype("Int64")
         return df
+
+    def compare(
+        self, stored: object, *, cases: Any = None, rules: str | RulePack | None = None
+    ) -> Comparison:
+        """The parity report: the due dates a case system stored (``stored``: a CSV file's
+        path, a ``pandas.DataFrame``, or an iterable of mappings or of ``StoredDue``) beside
+        this report's, every difference classified (:func:`lacplan.compare.compare_report`,
+        which says what ``cases`` and ``rules`` are; ``docs/parity.md``)."""
+        from lacplan.compare import compare_report
+
+        return compare_report(self, stored, cases=cases, rules=rules)
 
     def status_counts(self) -> dict[str, int]:
         """How many obligations have each status, in :data:`STATUS_ORDER` (only the statuses

@@ -69,7 +69,7 @@ def test_return_file_without_input_format_exits_2_listing_the_formats(
     shutil.copy(EXAMPLE / "2024" / "header.csv", path)
     code, out, err = run(capsys, "evaluate", str(path), "--as-of", "2024-03-31")
     assert code == 2 and out == ""
-    assert "json, ssda903, auto" in err
+    assert "json, ssda903, ssd, auto" in err
     assert "--input-format" in err and "Traceback" not in err
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from lacplan.calendar import birthday, fmt_date
+from tests.adapters.ssd_writer import case_to_tables as ssd_case_to_tables
+from tests.adapters.ssd_writer import write_tables
 from tests.adapters.ssda903_writer import case_to_tables, write_return
 
 SENTINEL_DOB = date(2009, 7, 13)
@@ -174,6 +176,56 @@ def write_ssda903(root: Path) -> list[str]:
         {"CHILD": "", "DOB": SENTINEL_DOB, "REVIEW": "01/02/2024", "REVIEW_CODE": "PN1"}
     )
     return write_return(root, tables)
+
+
+def write_ssd(root: Path) -> list[str]:
+    """An SSD extract of two children born on the sentinel (their reviews, visits, health
+    assessments and care plans), with rejected rows: a child whose visit's date is not a date,
+    a health check with no person id. The person table also carries a name (never read)."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    kept = {"review", "visit", "health_assessment", "care_plan"}
+    for n in (1, 2):
+        case = good_case(n)
+        case["periods"][0]["period_id"] = f"P{n}"
+        case["events"] = [
+            {**e, "event_id": f"{n}-{e['event_id']}", "_period": f"P{n}"}
+            for e in case["events"]
+            if e["type"] in kept
+        ]
+        case["date_of_birth"] = SENTINEL_DOB
+        for e in case["events"]:
+            e["date"] = date.fromisoformat(e["date"])
+        for pl in case["periods"][0]["placements"]:
+            pl["start"] = date.fromisoformat(pl["start"])
+            pl.setdefault("end", None)
+            pl.setdefault("kind", "foster")
+        case["periods"][0]["start"] = date.fromisoformat(case["periods"][0]["start"])
+        case["periods"][0]["end"] = None
+        for table, rows in ssd_case_to_tables(case).items():
+            tables.setdefault(table, []).extend(rows)
+    bad = f"{ID_PREFIX}S9"
+    tables["ssd_person"].append({"pers_person_id": bad, "pers_dob": SENTINEL_DOB})
+    tables["ssd_cla_episodes"].append(
+        {
+            "clae_cla_episode_id": "X9",
+            "clae_person_id": bad,
+            "clae_cla_episode_start_date": date(2024, 1, 8),
+            "clae_cla_episode_start_reason": "S",
+            "clae_cla_id": "P9",
+        }
+    )
+    tables["ssd_cla_visits"].append(
+        {"clav_cla_visit_id": "V9", "clav_person_id": bad, "clav_cla_visit_date": "31/02/2024"}
+    )
+    tables["ssd_cla_health"].append(
+        {
+            "clah_health_check_id": "H9",
+            "clah_person_id": "",
+            "clah_health_check_date": "13/07/2009",
+            "clah_health_check_type": "Health Assessment",
+        }
+    )
+    return [str(write_tables(root, tables)), "--input-format", "ssd", "--extract-date", AS_OF]
 
 
 def label_case() -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """The privacy canary (issue 13): children born on a sentinel date (13 July 2009), with the
 sentinel also as unknown keys and in the return's ``13/07/2009`` form, fed through every input
-path (a JSON document, JSON Lines, an SSDA903 return) to every output (``evaluate`` as jsonl,
-json, csv, table, xlsx and parquet, with one job and two; ``summary``, ``upcoming``,
-``explain``), good records among bad.
+path (a JSON document, JSON Lines, an SSDA903 return, an SSD extract) to every output
+(``evaluate`` as jsonl, json, csv, table, xlsx and parquet, with one job and two; ``summary``,
+``upcoming``, ``explain``), good records among bad.
 
 What is checked, precisely (``docs/privacy.md``):
 
@@ -68,6 +68,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         "json": [str(c.write_json(root / "cases.json"))],
         "jsonl": [str(c.write_jsonl(root / "cases.jsonl"))],
         "ssda903": ssda903,
+        "ssd": c.write_ssd(root / "ssd"),
         "KEY": [str(c.private_key_file(root / "key"))],
     }
 
@@ -153,7 +154,7 @@ def _check(flags: str, fmt: str | None, code: int, text: str, err: str) -> None:
 
 @pytest.mark.parametrize("flags", list(FLAGS))
 @pytest.mark.parametrize("fmt", EVALUATE_FORMATS)
-@pytest.mark.parametrize("source", ["json", "jsonl", "ssda903"])
+@pytest.mark.parametrize("source", ["json", "jsonl", "ssda903", "ssd"])
 def test_evaluate(
     inputs: dict[str, list[str]],
     capsys: pytest.CaptureFixture[str],
@@ -170,7 +171,7 @@ def test_evaluate(
 
 @pytest.mark.parametrize("flags", ["plain", "both"])
 @pytest.mark.parametrize("fmt", EVALUATE_FORMATS)
-@pytest.mark.parametrize("source", ["json", "jsonl", "ssda903"])
+@pytest.mark.parametrize("source", ["json", "jsonl", "ssda903", "ssd"])
 def test_evaluate_with_two_jobs_is_the_same(
     inputs: dict[str, list[str]],
     capsys: pytest.CaptureFixture[str],
@@ -189,7 +190,7 @@ def test_evaluate_with_two_jobs_is_the_same(
 
 @pytest.mark.parametrize("flags", list(FLAGS))
 @pytest.mark.parametrize("audit", list(AUDITS))
-@pytest.mark.parametrize("source", ["json", "jsonl", "ssda903"])
+@pytest.mark.parametrize("source", ["json", "jsonl", "ssda903", "ssd"])
 def test_audit_commands(
     inputs: dict[str, list[str]],
     capsys: pytest.CaptureFixture[str],

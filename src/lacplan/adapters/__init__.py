@@ -3,11 +3,12 @@
 
 * ``json.py``: a case object, a JSON array of cases, or JSON Lines (the case format);
 * ``ssda903/``: the SSDA903 children-looked-after return (CSV, XML or xlsx);
+* ``ssd/``: the Standard Safeguarding Dataset (its tables as CSV exports or Parquet files);
 * ``sources.py``: the :class:`Batch` every adapter returns (with its row accounting), and what
   each source can see.
 
 :func:`read_inputs` picks the adapter for ``--input-format``: ``json`` (the default), ``ssda903``,
-or ``auto`` (recognise each file by its content and columns; opt-in).
+``ssd``, or ``auto`` (recognise each file by its content and columns; opt-in).
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ import json as stdjson  # (the name json is the sibling module lacplan.adapters.
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import IO, Any, Final
 
 from lacplan.adapters.json import JSONL_SUFFIXES, load_cases
-from lacplan.adapters.sources import Accounting, Batch
+from lacplan.adapters.sources import Accounting, Batch, StoredDue
+from lacplan.adapters.ssd import read_ssd
+from lacplan.adapters.ssd.readers import SUFFIXES as SSD_SUFFIXES
+from lacplan.adapters.ssd.readers import files_in as ssd_files_in
+from lacplan.adapters.ssd.readers import sniff as sniff_ssd
 from lacplan.adapters.ssda903 import read_ssda903
 from lacplan.adapters.ssda903.readers import SUFFIXES as SSDA903_SUFFIXES
 from lacplan.adapters.ssda903.readers import files_in
@@ -29,13 +35,14 @@ __all__ = [
     "INPUT_FORMATS",
     "Accounting",
     "Batch",
+    "StoredDue",
     "detect_format",
     "read_inputs",
     "scan_label_keys",
 ]
 
 #: ``--input-format`` values.
-INPUT_FORMATS: Final[tuple[str, ...]] = ("json", "ssda903", "auto")
+INPUT_FORMATS: Final[tuple[str, ...]] = ("json", "ssda903", "ssd", "auto")
 _JSON_SUFFIXES: Final = (".json", *JSONL_SUFFIXES)
 
 
@@ -50,22 +57,26 @@ def _json_files_in(directory: str) -> list[str]:
 
 
 def detect_format(path: str) -> str:
-    """``"json"`` or ``"ssda903"`` for one file, from its content (``auto``)."""
+    """``"json"``, ``"ssd"`` or ``"ssda903"`` for one file, from its content (``auto``): an
+    SSD table is a Parquet file or a CSV file with an SSD table's columns."""
     if path.lower().endswith(_JSON_SUFFIXES):
         return "json"
     with open(path, "rb") as fh:
         head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         return "json"
+    if sniff_ssd(path):
+        return "ssd"
     return "ssda903"  # CSV, XML or xlsx: the SSDA903 reader recognises the table by its columns
 
 
 def _not_json(path: str) -> None:
-    if path.lower().endswith(SSDA903_SUFFIXES):
+    if path.lower().endswith((*SSDA903_SUFFIXES, *SSD_SUFFIXES)):
         raise UsageError(
             f"{path} is a {os.path.splitext(path)[1].lower()} file, which the default input "
-            f"format (json) does not read; give --input-format ssda903 for SSDA903 return files "
-            f"(or auto to recognise each file). Input formats: {', '.join(INPUT_FORMATS)}"
+            f"format (json) does not read; give --input-format ssda903 for SSDA903 return files, "
+            f"ssd for Standard Safeguarding Dataset tables (or auto to recognise each file). "
+            f"Input formats: {', '.join(INPUT_FORMATS)}"
         )
 
 
@@ -75,9 +86,13 @@ def read_inputs(
     input_format: str = "json",
     years: Mapping[str, int] | None = None,
     stdin: IO[Any] | None = None,
+    extract_date: date | None = None,
+    window_years: int | None = 6,
 ) -> Batch:
     """The cases in ``paths`` (``-`` is standard input, JSON only) as one :class:`Batch`;
-    ``stdin`` is the stream ``-`` names (default ``sys.stdin``; e.g. a spooled copy of it)."""
+    ``stdin`` is the stream ``-`` names (default ``sys.stdin``; e.g. a spooled copy of it).
+    ``years`` are SSDA903 collection years by path; ``extract_date`` and ``window_years`` say
+    when an SSD extract was taken and how far back it reaches (:func:`read_ssd`)."""
     if input_format not in INPUT_FORMATS:
         raise UsageError(
             f"unknown input format {input_format!r}; expected one of {', '.join(INPUT_FORMATS)}"
@@ -91,7 +106,13 @@ def read_inputs(
             raise UsageError("SSDA903 files cannot be read from standard input; name the files")
         batch.add(read_ssda903(paths, years=years))
         return batch
+    if input_format == "ssd":
+        if "-" in paths:
+            raise UsageError("SSD tables cannot be read from standard input; name the files")
+        batch.add(read_ssd(paths, extract_date=extract_date, window_years=window_years))
+        return batch
     ssda903: list[str] = []
+    ssd: list[str] = []
     for path in paths:
         if path == "-":
             batch.add(load_cases(sys.stdin if stdin is None else stdin, name="<stdin>"))
@@ -100,11 +121,11 @@ def read_inputs(
             if input_format == "json":
                 raise UsageError(
                     f"{path} is a directory; name the case files (or give --input-format "
-                    "ssda903 or auto to read a directory of return files)"
+                    "ssda903, ssd or auto to read a directory of return files or SSD tables)"
                 )
-            found = [f for f in files_in(path) if detect_format(f) == "ssda903"]
-            found += _json_files_in(path)
-            kinds = [(f, detect_format(f)) for f in found]
+            jsons = _json_files_in(path)
+            found = sorted({*files_in(path), *ssd_files_in(path)} - set(jsons))
+            kinds = [(f, detect_format(f)) for f in found] + [(f, "json") for f in jsons]
         elif input_format == "json":
             _not_json(path)
             kinds = [(path, "json")]
@@ -114,9 +135,11 @@ def read_inputs(
             if kind == "json":
                 batch.add(load_cases(f))
             else:
-                ssda903.append(f)
+                (ssd if kind == "ssd" else ssda903).append(f)
     if ssda903:
         batch.add(read_ssda903(ssda903, years=years))
+    if ssd:
+        batch.add(read_ssd(ssd, extract_date=extract_date, window_years=window_years))
     return batch
 
 
@@ -138,9 +161,9 @@ def scan_label_keys(
     its ``label_<name>`` columns before the first row. Standard input (``-``) is read from
     ``stdin``, the path of a copy of it (read as JSON, as :func:`read_inputs` reads it);
     without one the keys cannot be known without holding the input, and the answer is
-    ``None``. SSDA903 files carry no labels. JSON Lines are read a line at a time. Records that
-    are not valid JSON are skipped here (the loader reports them)."""
-    if input_format == "ssda903":
+    ``None``. SSDA903 files and SSD tables carry no labels. JSON Lines are read a line at a
+    time. Records that are not valid JSON are skipped here (the loader reports them)."""
+    if input_format in ("ssda903", "ssd"):
         return []
     files: list[tuple[str, bool]] = []  # (path, named as JSON Lines)
     for path in paths:

@@ -11,18 +11,43 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Final
 
 from lacplan.domain.coverage import SourceFinding
 from lacplan.model import Case, RecordError
 
-__all__ = ["OBSERVED_EVENTS", "Accounting", "Batch", "TableCount"]
+__all__ = ["OBSERVED_EVENTS", "Accounting", "Batch", "StoredDue", "TableCount"]
 
 #: The event types each source can show (``None``: all of them).
 OBSERVED_EVENTS: Final[dict[str, tuple[str, ...] | None]] = {
     "json": None,
     "ssda903": ("review", "sdq"),
+    # (the SSD shows those of the tables given: lacplan.adapters.ssd.EVENTS_BY_TABLE)
+    "ssd": (
+        "review",
+        "visit",
+        "health_assessment",
+        "health_consent_refused",
+        "dental_check",
+        "sdq",
+        "care_plan",
+    ),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDue:
+    """A due date a case system stored for one obligation (the parity report compares it with
+    lacplan's): the child, the period (its id as the source names it), the rule and sequence it
+    stands for, the date (``None``: the row has none) and where it was read (table, file, row)."""
+
+    child_id: str
+    period_id: str
+    rule: str
+    sequence: int
+    due: date | None
+    where: str
 
 
 @dataclass(slots=True)
@@ -78,11 +103,12 @@ class Accounting:
 
     def render(self) -> str:
         """A plain-text table (``--report-accounting`` prints it to standard error)."""
-        lines = [f"{'table':<16}{'rows':>8}{'used':>8}{'ignored':>9}{'rejected':>10}  reasons"]
+        w = max([16, *(len(name) + 2 for name in self.tables)])
+        lines = [f"{'table':<{w}}{'rows':>8}{'used':>8}{'ignored':>9}{'rejected':>10}  reasons"]
         for name, c in self.tables.items():
             reasons = ", ".join(f"{r} {k}" for r, k in sorted(c.ignored.items()))
             lines.append(
-                f"{name:<16}{c.rows:>8}{c.used:>8}{sum(c.ignored.values()):>9}"
+                f"{name:<{w}}{c.rows:>8}{c.used:>8}{sum(c.ignored.values()):>9}"
                 f"{c.rejected:>10}  {reasons}".rstrip()
             )
         return "\n".join(lines) + "\n"
@@ -92,16 +118,19 @@ class Batch:
     """Cases and rejected records from one or more inputs, read when iteration starts.
 
     After iteration, ``accounting`` holds the row counts of every table read (empty for JSON,
-    whose records are counted as cases and errors) and ``findings`` the findings about whole
-    files (a collection year assumed, dates of birth cut to the 1st of the month).
+    whose records are counted as cases and errors), ``findings`` the findings about whole
+    files (a collection year assumed, dates of birth cut to the 1st of the month) and
+    ``stored_due_dates`` the due dates the source's case system stored itself (the SSD's review
+    due dates; empty for other sources), for the parity report (:mod:`lacplan.compare`).
     """
 
-    __slots__ = ("_parts", "accounting", "findings")
+    __slots__ = ("_parts", "accounting", "findings", "stored_due_dates")
 
     def __init__(self, parts: Iterable[Iterable[Case | RecordError]] = ()) -> None:
         self._parts = list(parts)
         self.accounting = Accounting()
         self.findings: list[SourceFinding] = []
+        self.stored_due_dates: list[StoredDue] = []
 
     def add(self, part: Iterable[Case | RecordError]) -> None:
         self._parts.append(part)
@@ -109,8 +138,10 @@ class Batch:
     def __iter__(self) -> Iterator[Case | RecordError]:
         self.accounting.tables.clear()  # each iteration counts afresh
         self.findings.clear()
+        self.stored_due_dates.clear()
         for part in self._parts:
             yield from part
             if isinstance(part, Batch):
                 self.accounting.merge(part.accounting)
                 self.findings.extend(part.findings)
+                self.stored_due_dates.extend(part.stored_due_dates)

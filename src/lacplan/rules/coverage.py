@@ -35,7 +35,7 @@ def _nouns(types: list[str]) -> str:
 
 
 #: How explanations name a source (else "the <source> data").
-_SOURCE_NOUNS = {"ssda903": "SSDA903 return"}
+_SOURCE_NOUNS = {"ssda903": "SSDA903 return", "ssd": "SSD extract"}
 
 
 class Seen:

@@ -62,20 +62,24 @@ def _table(file: str, path: str, cols: tuple[str, ...]) -> RawTable:
     return RawTable(file, path, found, cols)
 
 
-def read_csv(path: str, file: str | None = None) -> RawTable:
-    """One table from a CSV file (header row first; blank rows skipped)."""
-    name = file or path
+def csv_with_header(path: str, name: str) -> tuple[Any, list[str]]:
+    """A CSV reader over ``path``'s text (decoded as :func:`decode` does) and its header row,
+    the first that is not blank; ``csv.Error`` propagates (the caller names the line)."""
     text = decode(Path(path).read_bytes())
     csv.field_size_limit(_MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""))
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            return reader, record
+    raise UsageError(f"{name}: the file is empty (no header row)")
+
+
+def read_csv(path: str, file: str | None = None) -> RawTable:
+    """One table from a CSV file (header row first; blank rows skipped)."""
+    name = file or path
+    reader: Any = None
     try:
-        header: list[str] | None = None
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                header = record
-                break
-        if header is None:
-            raise UsageError(f"{name}: the file is empty (no header row)")
+        reader, header = csv_with_header(path, name)
         cols = _columns(header, name)
         table = _table(name, path, cols)
         for record in reader:
@@ -88,9 +92,13 @@ def read_csv(path: str, file: str | None = None) -> RawTable:
             table.rows.append(Row(reader.line_num, cells))
     except csv.Error as exc:
         raise UsageError(
-            f"{name}: not a readable CSV file near line {reader.line_num} ({exc})"
+            f"{name}: not a readable CSV file near line {_line(reader)} ({exc})"
         ) from None
     return table
+
+
+def _line(reader: Any) -> int:
+    return reader.line_num if reader is not None else 1
 
 
 # ---------------------------------------------------------------------------- XML
