@@ -118,6 +118,19 @@ class _Child:
             return False
         return d
 
+    def dated_rows(self, table: str, column: str) -> tuple[list[tuple[Ref, date]], bool]:
+        """The rows of ``table`` with their (required) date in ``column``, and whether none
+        was rejected for it."""
+        out: list[tuple[Ref, date]] = []
+        ok = True
+        for ref in self.refs(table):
+            d = self.date_in(ref, column, required=True)
+            if isinstance(d, date):
+                out.append((ref, d))
+            else:
+                ok = False
+        return out, ok
+
     # ------------------------------------------------------------------ person
     def dob(self) -> date | None:
         refs = self.refs("ssd_person")
@@ -337,13 +350,8 @@ class _Child:
         return ok
 
     def visits(self, spans: dict[str, tuple[date, date]]) -> bool:
-        ok = True
-        for ref in self.refs("ssd_cla_visits"):
-            d = self.date_in(ref, "clav_cla_visit_date", required=True)
-            if d is False:
-                ok = False
-                continue
-            assert isinstance(d, date)
+        rows, ok = self.dated_rows("ssd_cla_visits", "clav_cla_visit_date")
+        for ref, d in rows:
             seen = flag(ref.row.cells.get("clav_cla_visit_seen"))
             alone = flag(ref.row.cells.get("clav_cla_visit_seen_alone"))
             for col, value in (("clav_cla_visit_seen", seen), ("clav_cla_visit_seen_alone", alone)):
@@ -366,13 +374,8 @@ class _Child:
         return ok
 
     def health(self, spans: dict[str, tuple[date, date]]) -> bool:
-        ok = True
-        for ref in self.refs("ssd_cla_health"):
-            d = self.date_in(ref, "clah_health_check_date", required=True)
-            if d is False:
-                ok = False
-                continue
-            assert isinstance(d, date)
+        rows, ok = self.dated_rows("ssd_cla_health", "clah_health_check_date")
+        for ref, d in rows:
             kind = check_kind(normal_text(ref.row.cells.get("clah_health_check_type")))
             status = check_status(normal_text(ref.row.cells.get("clah_health_check_status")))
             if kind is None:
@@ -402,13 +405,8 @@ class _Child:
         spans: dict[str, tuple[date, date]],
     ) -> bool:
         """SDQ scores and care plans: one event per row dated inside a period."""
-        ok = True
-        for ref in self.refs(table):
-            d = self.date_in(ref, column, required=True)
-            if d is False:
-                ok = False
-                continue
-            assert isinstance(d, date)
+        rows, ok = self.dated_rows(table, column)
+        for ref, d in rows:
             if etype == "sdq":
                 score = ref.row.text("csdq_sdq_score")
                 if not score:

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from lacplan.adapters.ssd.tables import SsdRow, SsdTable, TableSpec, identify
 from lacplan.adapters.ssd.values import Cell, us_style
-from lacplan.adapters.ssda903.readers import csv_with_header, decode
+from lacplan.adapters.ssda903.readers import csv_with_header, decode, header_columns
 from lacplan.errors import UsageError
 
 __all__ = ["SUFFIXES", "files_in", "read_file", "sniff"]
@@ -30,13 +30,7 @@ _DATE_HINTS: Final = ("_date", "_dob")
 
 
 def _columns(header: list[Any], file: str) -> tuple[str, ...]:
-    cols = tuple(str(c or "").replace("\ufeff", "").strip().lower() for c in header)
-    seen: set[str] = set()
-    for c in cols:
-        if c and c in seen:
-            raise UsageError(f"{file}: the column {c} appears twice in the header row")
-        seen.add(c)
-    return cols
+    return header_columns(header, file, upper=False)
 
 
 def _spec_of(cols: tuple[str, ...], file: str) -> TableSpec:

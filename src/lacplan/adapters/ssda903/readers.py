@@ -42,8 +42,11 @@ def decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _columns(header: Iterable[object], file: str) -> tuple[str, ...]:
-    cols = tuple(str(c or "").replace("\ufeff", "").strip().upper() for c in header)
+def header_columns(header: Iterable[object], file: str, *, upper: bool = True) -> tuple[str, ...]:
+    """A header row's column names, stripped (a byte order mark too) and upper-cased (the
+    SSDA903's) or lower-cased (the SSD's); a name given twice is a :class:`UsageError`."""
+    names = (str(c or "").replace("\ufeff", "").strip() for c in header)
+    cols = tuple(n.upper() if upper else n.lower() for n in names)
     seen: set[str] = set()
     for c in cols:
         if c and c in seen:
@@ -80,7 +83,7 @@ def read_csv(path: str, file: str | None = None) -> RawTable:
     reader: Any = None
     try:
         reader, header = csv_with_header(path, name)
-        cols = _columns(header, name)
+        cols = header_columns(header, name)
         table = _table(name, path, cols)
         for record in reader:
             if not any(cell.strip() for cell in record):
@@ -253,7 +256,7 @@ def read_xlsx(path: str, file: str | None = None) -> list[RawTable]:
                     continue
                 if table is None:
                     sheet_name = f"{name}[{sheet.title}]"
-                    cols = _columns(cells, sheet_name)
+                    cols = header_columns(cells, sheet_name)
                     table = _table(sheet_name, path, cols)
                     continue
                 table.rows.append(
