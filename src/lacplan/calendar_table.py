@@ -37,6 +37,7 @@ from itertools import pairwise
 from lacplan.calendar import COVERED_FIRST, COVERED_LAST
 
 __all__ = [
+    "NOT_INSTALLED",
     "TABLE_RESOURCE",
     "HolidayTable",
     "compute",
@@ -47,6 +48,10 @@ __all__ = [
     "render",
     "shipped",
 ]
+
+#: What :func:`installed_holidays_version` gives when ``holidays`` is not installed (the
+#: in-browser bundle leaves it out: the shipped table is all it needs).
+NOT_INSTALLED = "not installed"
 
 #: Where the table lives inside the installed package.
 TABLE_RESOURCE = "data/england_and_wales_holidays.tsv"
@@ -83,8 +88,8 @@ def installed_holidays_version() -> str:
     message; anything unusual falls back to ``importlib.metadata.version`` itself."""
     try:
         dist = distribution("holidays")
-    except PackageNotFoundError:  # pragma: no cover - holidays is a hard dependency
-        return "unknown"
+    except PackageNotFoundError:
+        return NOT_INSTALLED
     text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
     for line in text.partition("\n\n")[0].splitlines():
         if line.startswith("Version:"):
@@ -173,10 +178,14 @@ def holiday_names() -> tuple[dict[date, str], str]:
     """``({day: name}, holidays version)`` for the England and Wales calendar.
 
     From the shipped table when the installed ``holidays`` is the version it was generated
-    from (``holidays`` is then never imported), else from ``holidays`` itself.
+    from (``holidays`` is then never imported), else from ``holidays`` itself. Where
+    ``holidays`` is not installed at all (the in-browser bundle, :doc:`web`), the shipped table
+    is used and the version is the one it was generated from.
     """
     installed = installed_holidays_version()
     table = shipped()
+    if installed == NOT_INSTALLED:
+        return table.as_mapping(), table.holidays_version
     if (
         table.holidays_version != installed
         or table.first != COVERED_FIRST

@@ -17,6 +17,7 @@
     lacplan schema                                   JSON Schema of the case format
     lacplan calendar add|between|explain|check ...   the working-day calendar
     lacplan serve [--host 127.0.0.1] [--port 8000] [--workers N] ...   answer over HTTP
+    lacplan web build DIR | lacplan web serve DIR [--port 8123]   the in-browser app
 
 Exit status: 0 when every record was evaluated, 1 when some records were rejected (the rest are
 still evaluated and written), 2 for usage errors (bad options, unreadable files) and output errors
@@ -53,6 +54,7 @@ from lacplan.cli_audit import (
 from lacplan.cli_compare import add_compare_command, run_compare
 from lacplan.cli_evaluate import evaluate_inputs, run_evaluate
 from lacplan.cli_serve import add_serve_command, run_serve
+from lacplan.cli_web import add_web_command, run_web
 from lacplan.columns import COLUMN_PRESETS
 from lacplan.cpus import SMALL_INPUT_BYTES
 from lacplan.errors import LacplanError, RuleSetError, UsageError
@@ -272,6 +274,7 @@ def _parser() -> argparse.ArgumentParser:
     add_audit_commands(sub, add_input_options)
     add_compare_command(sub, add_input_options)
     add_serve_command(sub)
+    add_web_command(sub)
 
     demo = sub.add_parser(
         "demo",
@@ -458,6 +461,8 @@ def _command(args: argparse.Namespace) -> int:
         return run_compare(args)
     if args.command == "serve":
         return run_serve(args)
+    if args.command == "web":
+        return run_web(args)
     if args.command == "evaluate" or args.command in AUDIT_COMMANDS:
         return evaluate_inputs(args)
     if args.command == "demo":

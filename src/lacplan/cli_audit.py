@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from lacplan.errors import UsageError
-from lacplan.escape import csv_text, excel_safe, printable
+from lacplan.escape import printable
 from lacplan.measures import (
     CHILD_MEASURE_COLUMNS,
     SUMMARY_COLUMNS,
@@ -30,6 +30,7 @@ from lacplan.measures import (
 )
 from lacplan.model import Case
 from lacplan.output_files import output_file
+from lacplan.outputs import write_measure_csv
 from lacplan.report import ChildResult, Report
 from lacplan.rules import get_pack
 
@@ -192,10 +193,6 @@ def _plain(v: object) -> object:
     return v.isoformat() if isinstance(v, date) else v
 
 
-def _same(v: object) -> object:
-    return v
-
-
 def _write_rows(
     rows: list[dict[str, Any]],
     columns: Sequence[str],
@@ -220,13 +217,7 @@ def _write_rows(
         out.write("\n")
         return
     if fmt == "csv":
-        cell = excel_safe if safe else _same
-        out.write(csv_text([columns]))
-        out.write(
-            csv_text(
-                ["" if r.get(c) is None else cell(_plain(r.get(c))) for c in columns] for r in rows
-            )
-        )
+        write_measure_csv(rows, columns, out, safe=safe)
         return
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]
     names = [printable(c) for c in columns]

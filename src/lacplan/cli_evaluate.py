@@ -509,18 +509,12 @@ def _write_file(
     """``--format parquet`` (the rows) or ``xlsx`` (the rows, then a sheet of the rejected
     records' problems, read after the rows: a stream fills ``errors`` as it goes) to
     ``target``."""
-    from lacplan.tabular import write_parquet_rows, write_xlsx
+    from lacplan.tabular import obligation_sheets, write_parquet_rows, write_xlsx
 
     if fmt == "parquet":
         write_parquet_rows(target, columns, rows)
         return
-    problems = (
-        {"file": e.file, "line": e.line, "child_id": e.child_id, **p.as_dict()}
-        for e in errors
-        for p in e.problems
-    )
-    error_columns = ["file", "line", "child_id", "field", "code", "message"]
-    write_xlsx(target, {"obligations": (columns, rows), "errors": (error_columns, problems)})
+    write_xlsx(target, obligation_sheets(columns, rows, errors))
 
 
 def _report_output(batch: Batch, items: Iterator[Item], args: argparse.Namespace, run: _Run) -> int:

@@ -32,7 +32,7 @@ from typing import Any, TextIO
 from lacplan.adapters.sources import Batch
 from lacplan.calendar import fmt_date
 from lacplan.columns import child_dict, select_columns
-from lacplan.escape import csv_text, printable
+from lacplan.escape import csv_text, excel_safe, printable
 from lacplan.model import Finding, RecordError
 from lacplan.report import STATUS_ORDER, ChildResult, Obligation, Report
 
@@ -51,6 +51,7 @@ __all__ = [
     "write_jsonl_child",
     "write_jsonl_error",
     "write_jsonl_trailer",
+    "write_measure_csv",
     "write_table",
 ]
 
@@ -138,6 +139,28 @@ def write_csv_values(rows: Iterable[Sequence[Any]], columns: Sequence[str], out:
         out.write(csv_text([first]))
         while chunk := list(islice(rows, _CSV_CHUNK)):
             out.write(csv_text(chunk))
+
+
+def write_measure_csv(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    out: TextIO,
+    *,
+    safe: bool = False,
+) -> None:
+    """Measure rows (``lacplan summary`` and ``lacplan upcoming`` with ``--format csv``): the
+    header, then each row's ``columns`` (dates ISO, ``None`` an empty cell; ``safe`` is
+    ``--excel-safe``, :func:`~lacplan.escape.excel_safe`)."""
+    out.write(csv_text([columns]))
+    out.write(csv_text([_measure_cell(row.get(c), safe) for c in columns] for row in rows))
+
+
+def _measure_cell(value: object, safe: bool) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        value = value.isoformat()
+    return excel_safe(value) if safe else value
 
 
 class JsonDocument:

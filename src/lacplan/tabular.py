@@ -28,10 +28,12 @@ from typing import IO, Any, Final
 
 from lacplan.errors import UsageError
 from lacplan.escape import FORMULA_STARTS, printable
+from lacplan.model import RecordError
 from lacplan.report import ROW_FIELDS, Report
 
 __all__ = [
     "XLSX_MAX_ROWS",
+    "obligation_sheets",
     "report_columns",
     "sheet_names",
     "to_arrow",
@@ -120,6 +122,21 @@ def _xlsx_row(sheet: Any, values: list[Any]) -> list[Any]:
         if isinstance(v, str):
             values[i] = _text_cell(sheet, v)
     return values
+
+
+def obligation_sheets(
+    columns: Sequence[str], rows: Iterable[Row], errors: Iterable[RecordError]
+) -> dict[str, tuple[Sequence[str], Iterable[Row]]]:
+    """The sheets of ``lacplan evaluate --format xlsx``: ``obligations`` (the rows), then
+    ``errors`` (one row per problem of each rejected record, read after the rows: a stream
+    fills ``errors`` as it goes)."""
+    problems = (
+        {"file": e.file, "line": e.line, "child_id": e.child_id, **p.as_dict()}
+        for e in errors
+        for p in e.problems
+    )
+    error_columns = ["file", "line", "child_id", "field", "code", "message"]
+    return {"obligations": (columns, rows), "errors": (error_columns, problems)}
 
 
 def write_xlsx(

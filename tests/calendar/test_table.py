@@ -111,6 +111,31 @@ def test_holidays_is_asked_when_the_versions_differ(monkeypatch: pytest.MonkeyPa
     assert cal.is_working_day(date(2030, 12, 25))
 
 
+def test_without_holidays_installed_the_shipped_table_serves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The in-browser bundle ships no ``holidays``: its metadata is absent, the table is used
+    and the version reported is the one the table was generated from."""
+    from importlib.metadata import PackageNotFoundError
+
+    def absent(name: str) -> object:
+        raise PackageNotFoundError(name)
+
+    monkeypatch.setattr(calendar_table, "distribution", absent)
+    assert calendar_table.installed_holidays_version() == calendar_table.NOT_INSTALLED
+
+    def no_holidays() -> HolidayTable:
+        raise AssertionError("holidays was asked although it is not installed")
+
+    monkeypatch.setattr(calendar_table, "compute", no_holidays)
+    cal = _fresh_calendar()
+    assert cal.source.provider_version == shipped().holidays_version
+    # Easter Monday 2026 (6 April) and the Spring bank holiday (25 May) come from the table.
+    assert not cal.is_working_day(date(2026, 4, 6))
+    assert not cal.is_working_day(date(2026, 5, 25))
+    assert cal.holiday_name(date(2026, 12, 25)) == "Christmas Day"
+
+
 def test_both_sources_build_the_same_calendar(monkeypatch: pytest.MonkeyPatch) -> None:
     from_table = _fresh_calendar()
     monkeypatch.setattr(calendar_table, "installed_holidays_version", lambda: "other")

@@ -79,16 +79,20 @@ class Loaded:
         name the client gave it."""
         if self.root is None:
             return value
-        return _renamed(value, self.root + os.sep)
+        return _renamed(value, self.root)
 
 
-def _renamed(value: Any, prefix: str) -> Any:
+def _renamed(value: Any, root: str) -> Any:
+    """``value`` with ``root/`` taken out of every text, and ``root`` itself (a finding about
+    the folder of all the files) written ``.``, as the CLI names the folder it was given."""
     if isinstance(value, str):
-        return value.replace(prefix, "") if prefix in value else value
+        if root not in value:
+            return value
+        return value.replace(root + os.sep, "").replace(root, ".")
     if isinstance(value, dict):
-        return {_renamed(k, prefix): _renamed(v, prefix) for k, v in value.items()}
+        return {_renamed(k, root): _renamed(v, root) for k, v in value.items()}
     if isinstance(value, list):
-        return [_renamed(v, prefix) for v in value]
+        return [_renamed(v, root) for v in value]
     return value
 
 

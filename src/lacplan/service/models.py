@@ -26,6 +26,7 @@ __all__ = [
     "ExplainRequest",
     "FileIn",
     "Inputs",
+    "SessionRequest",
     "SummaryRequest",
     "UpcomingRequest",
 ]
@@ -204,6 +205,20 @@ class UpcomingRequest(Inputs):
     by: Annotated[
         str | None, Field(description="`label:KEY`: a worklist per label (team, IRO).")
     ] = None
+
+
+class SessionRequest(Inputs):
+    """:meth:`lacplan.service.session.Session.open`: the records to evaluate once, with the
+    summary's ``period`` and the worklist's ``days`` (the in-browser app's views)."""
+
+    period: Annotated[
+        str | None,
+        Field(
+            description="The summary's reporting period, `YYYY-MM-DD..YYYY-MM-DD` (default: "
+            "the council year, 1 April to 31 March, holding `as_of`)."
+        ),
+    ] = None
+    days: Annotated[int, Field(ge=0, le=3660, description="How far ahead the worklist looks.")] = 14
 
 
 class DueDate(BaseModel):
