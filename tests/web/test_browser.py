@@ -316,3 +316,14 @@ def test_a_rejected_record_is_listed_with_its_error(visit: Visit, tmp_path: Path
     assert errors[0]["field"] == "date_of_birth"
     assert "2010-02-30" not in json.dumps(errors)
     shoot(visit.page, "web-rejected")
+
+
+def test_a_rule_file_among_the_files_is_stacked(visit: Visit) -> None:
+    rule_file = ROOT / "docs" / "examples" / "my-council.toml"
+    visit.run([ONE_CHILD, rule_file], "2024-06-03")
+    assert "rules england+my-council" in (visit.page.text_content("#counts") or "")
+    expected = cli(
+        "summary", str(ONE_CHILD), "--as-of", "2024-06-03", "--overlay", str(rule_file),
+        "--format", "csv", "--excel-safe",
+    )  # fmt: skip
+    assert visit.download("summary") == expected

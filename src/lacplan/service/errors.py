@@ -35,6 +35,7 @@ ERROR_STATUS: Final[Mapping[str, int]] = {
     "invalid_date": 422,
     "invalid_string": 422,
     "unknown_rules": 422,
+    "invalid_rule_file": 422,
     "unreadable_file": 422,
     "calendar_range": 422,
     "usage": 422,

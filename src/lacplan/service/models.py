@@ -137,6 +137,13 @@ class Inputs(BaseModel):
     rules: Annotated[
         str, Field(description="The rule pack: `england` or `england+ifa` (`GET /v1/rules`).")
     ] = "england"
+    overlay_files: Annotated[
+        list[FileIn] | None,
+        Field(
+            description="Rule files (TOML, docs/rule-files.md) stacked on `rules` in the order "
+            "given, as `--overlay FILE`: a council's or an agency's own standards."
+        ),
+    ] = None
     months: Annotated[
         Literal["calendar", "fixed_days"],
         Field(description="Month arithmetic: calendar months, or 91/183/365 days."),

@@ -53,6 +53,7 @@ from lacplan.service.values import (
     pack_of,
     period_of,
     query_values,
+    stacked,
     validated,
 )
 
@@ -100,7 +101,7 @@ class Run:
         """The run a request asks for (its ``rules`` checked before anything is read)."""
         in_range(request.as_of, "as_of")
         return cls(
-            pack=pack_of(request.rules),
+            pack=stacked(pack_of(request.rules), request.overlay_files),
             conventions=Conventions(month_arithmetic=request.months),
             calendar=england_and_wales(),
             as_of=request.as_of,

@@ -110,7 +110,7 @@ class _Table:
 class Session:
     """A request's records, evaluated once; each method answers one view or download."""
 
-    __slots__ = ("_by_id", "_children", "_errors", "_loaded", "_period", "_run", "_until")
+    __slots__ = ("_by_id", "_children", "_days", "_errors", "_loaded", "_period", "_run")
 
     def __init__(
         self,
@@ -126,7 +126,7 @@ class Session:
         self._children = children
         self._errors = errors
         self._period = period
-        self._until = days
+        self._days = days
         self._by_id: dict[str, ChildResult] = {}
         for child in children:
             self._by_id.setdefault(child.child_id, child)
@@ -154,6 +154,7 @@ class Session:
         errors: list[RecordError] = []
         evaluating = _counting("evaluating", tick, progress)
         children = list(run.children(loaded.items, errors, evaluating))
+        loaded.items.clear()  # the cases are evaluated: only their results are kept
         return cls(run, loaded, children, errors, period, req.days)
 
     # ------------------------------------------------------------------ views
@@ -188,8 +189,8 @@ class Session:
             **self._summary().as_dict(),
         }
         doc["worklist"] = {
-            "days": self._until,
-            "until": (self._run.as_of + timedelta(days=self._until)).isoformat(),
+            "days": self._days,
+            "until": (self._run.as_of + timedelta(days=self._days)).isoformat(),
             **self._worklist().as_dict(),
         }
         doc.update(self._run.tail(self._loaded, self._errors))
@@ -273,7 +274,7 @@ class Session:
         return _Table([*group_columns("rule"), *SUMMARY_COLUMNS], rows)
 
     def _worklist(self) -> _Table:
-        rows = upcoming_rows(self._children, as_of=self._run.as_of, days=self._until, by=None)
+        rows = upcoming_rows(self._children, as_of=self._run.as_of, days=self._days, by=None)
         return _Table(list(UPCOMING_COLUMNS), rows)
 
     def _obligation_rows(

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from lacplan.adapters.json import _BadJson, _loads
 from lacplan.columns import COLUMN_PRESETS
+from lacplan.errors import RuleFileError
 from lacplan.report import ROW_FIELDS
 from lacplan.rules import BASE_PACKS, OVERLAYS, PACK_NAMES, RulePack, get_pack
 from lacplan.service.errors import ServiceError
@@ -174,6 +175,27 @@ def pack_of(name: str, path: str = "rules") -> RulePack:
             f"then overlays after '+': {', '.join(OVERLAYS)}).",
         )
     return get_pack(name)
+
+
+def stacked(pack: RulePack, files: Sequence[FileIn] | None) -> RulePack:
+    """``pack`` with each rule file of ``files`` stacked on it, in order (``--overlay FILE``);
+    ``invalid_rule_file`` names the file by its place and says what is wrong with it, as
+    ``lacplan rules --overlay FILE --check`` does."""
+    from lacplan.rules.files import loads_rule_file
+
+    for n, f in enumerate(files or ()):
+        path = f"overlay_files[{n}]"
+        try:
+            text = f.data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ServiceError(
+                "invalid_rule_file", path, f"{path}: the rule file is not UTF-8 text."
+            ) from None
+        try:
+            pack = loads_rule_file(text, file=f.name, base=pack)
+        except RuleFileError as exc:
+            raise ServiceError("invalid_rule_file", path, f"{path}: {exc}") from None
+    return pack
 
 
 def check_columns(spec: str) -> None:

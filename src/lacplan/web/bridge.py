@@ -26,6 +26,7 @@ from lacplan.service.session import Session
 
 __all__ = [
     "MAX_RECORDS",
+    "RULE_FILE_SUFFIX",
     "child",
     "csv",
     "explanation",
@@ -37,6 +38,9 @@ __all__ = [
 
 #: The most records one run of the page takes (the browser's memory is the real bound).
 MAX_RECORDS: Final = 200_000
+#: Files named so are rule files (an agency's or a council's own standards, docs/overlays.md),
+#: stacked on the chosen pack as ``--overlay FILE`` is, in the order given.
+RULE_FILE_SUFFIX: Final = ".toml"
 #: How often, at most, progress is reported (seconds).
 _PROGRESS_EVERY: Final = 0.1
 
@@ -83,9 +87,10 @@ def ready() -> str:
 def open_session(
     files: Sequence[tuple[str, bytes]], options: str, progress: Progress | None = None
 ) -> tuple[Session | None, str]:
-    """Evaluate ``files`` (``(name, bytes)``, read as ``input_format`` ``auto``) with the
-    ``options`` (JSON: ``as_of``, ``rules``, ``days``, ``period``, ``months``): the session
-    and its :meth:`~Session.overview` as JSON, or ``None`` and the error.
+    """Evaluate ``files`` (``(name, bytes)``, read as ``input_format`` ``auto``; those named
+    ``*.toml`` are rule files stacked on the pack, as ``--overlay``) with the ``options``
+    (JSON: ``as_of``, ``rules``, ``days``, ``period``, ``months``): the session and its
+    :meth:`~Session.overview` as JSON, or ``None`` and the error.
 
     ``progress(phase, records)`` is called at most every 0.1 s: ``"reading"`` or
     ``"evaluating"``, and the records so far."""
@@ -95,11 +100,15 @@ def open_session(
         return None, _error("invalid_json", "options", "options: not a JSON object.")
     if not isinstance(chosen, dict):
         return None, _error("invalid_value", "options", "options: not a JSON object.")
+    given = [{"name": name, "bytes": bytes(data)} for name, data in files]
+    rule_files = [f for f in given if str(f["name"]).lower().endswith(RULE_FILE_SUFFIX)]
     request = {
         **chosen,
-        "files": [{"name": name, "bytes": bytes(data)} for name, data in files],
+        "files": [f for f in given if f not in rule_files],
         "input_format": "auto",
     }
+    if rule_files:
+        request["overlay_files"] = rule_files
     last = time.monotonic()
 
     def tick(phase: str, records: int) -> None:
