@@ -179,7 +179,7 @@ def holiday_names() -> tuple[dict[date, str], str]:
 
     From the shipped table when the installed ``holidays`` is the version it was generated
     from (``holidays`` is then never imported), else from ``holidays`` itself. Where
-    ``holidays`` is not installed at all (the in-browser bundle, :doc:`web`), the shipped table
+    ``holidays`` is not installed at all (the in-browser bundle, docs/web.md), the shipped table
     is used and the version is the one it was generated from.
     """
     installed = installed_holidays_version()

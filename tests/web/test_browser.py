@@ -11,6 +11,7 @@ are made this way.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -154,6 +155,18 @@ def test_a_903_return_gives_the_clis_numbers_and_csvs(visit: Visit) -> None:
     assert visit.download("worklist") == cli(
         "upcoming", *paths, *options, "--format", "csv", "--excel-safe"
     )
+    # openpyxl loads after the page is ready: the xlsx buttons appear, and give a workbook
+    # whose obligations sheet holds the CSV's rows.
+    visit.page.wait_for_selector(
+        "button[data-download=obligations][data-format=xlsx]:not([hidden])"
+    )
+    with visit.page.expect_download() as info:
+        visit.page.click("button[data-download=obligations][data-format=xlsx]")
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    rows = sum(1 for _ in book["obligations"].iter_rows()) - 1
+    assert rows == sum(len(c["obligations"]) for c in report["children"]) > 0
 
 
 def test_the_explanation_of_a_date_is_the_clis(visit: Visit) -> None:

@@ -1,4 +1,4 @@
-"""One evaluation held for follow-up questions: what the in-browser app (:doc:`web`) asks.
+"""One evaluation held for follow-up questions: what the in-browser app (docs/web.md) asks.
 
 The HTTP functions (:func:`~lacplan.service.evaluate`, :func:`~lacplan.service.summary`,
 :func:`~lacplan.service.upcoming`, :func:`~lacplan.service.explain`) each read and evaluate
