@@ -19,14 +19,13 @@ from lacplan.errors import UsageError
 from lacplan.escape import printable
 from lacplan.measures import (
     CHILD_MEASURE_COLUMNS,
-    SUMMARY_COLUMNS,
     UPCOMING_COLUMNS,
     child_measures,
     council_year,
-    group_columns,
     parse_period,
-    summary_rows,
+    summary_table,
     upcoming_rows,
+    worklist_table,
 )
 from lacplan.model import Case
 from lacplan.output_files import output_file
@@ -251,14 +250,13 @@ def _summary(
         rows = child_measures(report.children, as_of=report.as_of, period=period, labels=labels)
         cols = [*(f"label_{k}" for k in labels), *CHILD_MEASURE_COLUMNS]
     else:
-        rows = summary_rows(
+        cols, rows = summary_table(
             report.children,
             as_of=report.as_of,
             period=period,
-            by=args.by or "rule",
+            by=args.by,
             rule_order=get_pack(args.rules, args.overlay).ids,
         )
-        cols = [*group_columns(args.by or "rule"), *SUMMARY_COLUMNS]
     if args.format == "table":
         out.write(
             f"Obligations due {period[0].isoformat()} to {period[1].isoformat()} "
@@ -281,8 +279,7 @@ def _summary(
 
 
 def _upcoming(report: Report, args: argparse.Namespace, out: TextIO) -> int:
-    rows = upcoming_rows(report.children, as_of=report.as_of, days=args.days, by=args.by)
-    cols = [*(group_columns(args.by) if args.by else []), *UPCOMING_COLUMNS]
+    cols, rows = worklist_table(report.children, as_of=report.as_of, days=args.days, by=args.by)
     if args.format == "table":
         out.write(
             f"Overdue, or due by {date.fromordinal(report.as_of.toordinal() + args.days)} "

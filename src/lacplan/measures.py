@@ -32,7 +32,9 @@ __all__ = [
     "group_columns",
     "parse_period",
     "summary_rows",
+    "summary_table",
     "upcoming_rows",
+    "worklist_table",
 ]
 
 #: The measure columns of a summary row, after its group columns (a contract).
@@ -285,3 +287,27 @@ def upcoming_rows(
             picked.append(((label, *_urgency(o, as_of), child.child_id, o.rule, o.key), row))
     picked.sort(key=lambda t: t[0])
     return [row for _, row in picked]
+
+
+def summary_table(
+    children: Iterable[ChildResult],
+    *,
+    as_of: date,
+    period: tuple[date, date],
+    by: str | Sequence[str],
+    rule_order: Sequence[str],
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """``lacplan summary``'s columns and rows: :func:`summary_rows` per ``by`` (``"rule"``
+    when empty), the group columns first."""
+    groups = by or "rule"
+    rows = summary_rows(children, as_of=as_of, period=period, by=groups, rule_order=rule_order)
+    return [*group_columns(groups), *SUMMARY_COLUMNS], rows
+
+
+def worklist_table(
+    children: Iterable[ChildResult], *, as_of: date, days: int, by: str | None
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """``lacplan upcoming``'s columns and rows: :func:`upcoming_rows`, the ``label_<KEY>``
+    column first when cut ``by`` a label."""
+    rows = upcoming_rows(children, as_of=as_of, days=days, by=by)
+    return [*(group_columns(by) if by else []), *UPCOMING_COLUMNS], rows

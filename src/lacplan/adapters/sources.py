@@ -8,16 +8,52 @@ cases carry a ``Coverage`` and every other duty is ``not_evaluated`` (reason ``n
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
 from lacplan.domain.coverage import SourceFinding
+from lacplan.errors import UsageError
 from lacplan.model import Case, RecordError
 
-__all__ = ["OBSERVED_EVENTS", "Accounting", "Batch", "StoredDue", "TableCount"]
+__all__ = [
+    "OBSERVED_EVENTS",
+    "Accounting",
+    "Batch",
+    "StoredDue",
+    "TableCount",
+    "files_under",
+    "given_files",
+]
+
+
+def files_under(path: str, suffixes: tuple[str, ...]) -> list[str]:
+    """``path`` itself, or the files named ``*<suffix>`` in a directory and its subdirectories
+    (sorted; hidden files and Office's ``~$`` lock files left out)."""
+    if not os.path.isdir(path):
+        return [path]
+    return sorted(
+        os.path.join(d, f)
+        for d, _, names in os.walk(path)
+        for f in names
+        if f.lower().endswith(suffixes) and not f.startswith((".", "~$"))
+    )
+
+
+def given_files(paths: Sequence[str], suffixes: tuple[str, ...], kinds: str) -> Iterator[str]:
+    """Every file of ``paths`` (files, or directories of ``kinds`` files: :func:`files_under`);
+    a missing path, or a directory holding none, is a ``UsageError``."""
+    for given in paths:
+        if not os.path.exists(given):
+            raise UsageError(f"no such file or directory: {given}")
+        found = files_under(given, suffixes)
+        if not found:
+            raise UsageError(f"{given}: no {kinds} files in the directory")
+        yield from found
+
 
 #: The event types each source can show (``None``: all of them).
 OBSERVED_EVENTS: Final[dict[str, tuple[str, ...] | None]] = {

@@ -24,13 +24,10 @@ from lacplan.columns import child_dict, obligation_fields, obligation_picker, se
 from lacplan.evaluate import iter_evaluate, report_of
 from lacplan.measures import (
     CHILD_MEASURE_COLUMNS,
-    SUMMARY_COLUMNS,
-    UPCOMING_COLUMNS,
     child_measures,
     council_year,
-    group_columns,
-    summary_rows,
-    upcoming_rows,
+    summary_table,
+    worklist_table,
 )
 from lacplan.model import Case, RecordError
 from lacplan.obligation import Obligation
@@ -287,13 +284,14 @@ def _lines(
     yield taken()
 
 
-def _plain(value: object) -> object:
+def iso(value: object) -> object:
+    """A date as its ISO text; anything else as it is."""
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
+def iso_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
     """Rows as the CLI's ``--format json`` writes them: the columns in order, ISO dates."""
-    return [{c: _plain(r.get(c)) for c in columns} for r in rows]
+    return [{c: iso(r.get(c)) for c in columns} for r in rows]
 
 
 def _one_child(
@@ -380,14 +378,12 @@ def summary(
         rows = child_measures(children, as_of=req.as_of, period=period, labels=labels)
         columns = [*(f"label_{k}" for k in labels), *CHILD_MEASURE_COLUMNS]
     else:
-        groups = by or "rule"
-        rows = summary_rows(
-            children, as_of=req.as_of, period=period, by=groups, rule_order=run.pack.ids
+        columns, rows = summary_table(
+            children, as_of=req.as_of, period=period, by=by, rule_order=run.pack.ids
         )
-        columns = [*group_columns(groups), *SUMMARY_COLUMNS]
     doc["period"] = {"from": period[0].isoformat(), "to": period[1].isoformat()}
     doc["columns"] = columns
-    doc["rows"] = _rows(rows, columns)
+    doc["rows"] = iso_rows(rows, columns)
     doc.update(run.tail(loaded, errors))
     return loaded.renamed(doc)  # type: ignore[no-any-return]
 
@@ -405,12 +401,11 @@ def upcoming(
     if req.by is not None:
         by_keys([req.by], "by", labels_only=True)
     loaded, children, errors = evaluated(req, run, max_cases, tick)
-    rows = upcoming_rows(children, as_of=req.as_of, days=req.days, by=req.by)
-    columns = [*(group_columns(req.by) if req.by else []), *UPCOMING_COLUMNS]
+    columns, rows = worklist_table(children, as_of=req.as_of, days=req.days, by=req.by)
     doc = run.header()
     doc["days"] = req.days
     doc["until"] = (req.as_of + timedelta(days=req.days)).isoformat()
     doc["columns"] = columns
-    doc["rows"] = _rows(rows, columns)
+    doc["rows"] = iso_rows(rows, columns)
     doc.update(run.tail(loaded, errors))
     return loaded.renamed(doc)  # type: ignore[no-any-return]

@@ -32,14 +32,7 @@ from typing import Any, Final
 
 from lacplan.columns import row_maker, select_columns
 from lacplan.escape import csv_text
-from lacplan.measures import (
-    SUMMARY_COLUMNS,
-    UPCOMING_COLUMNS,
-    council_year,
-    group_columns,
-    summary_rows,
-    upcoming_rows,
-)
+from lacplan.measures import council_year, summary_table, worklist_table
 from lacplan.model import RecordError
 from lacplan.obligation import OBLIGATION_FIELDS
 from lacplan.outputs import write_csv_values, write_measure_csv
@@ -47,7 +40,15 @@ from lacplan.report import STATUS_ORDER, ChildResult
 from lacplan.service.errors import ServiceError
 from lacplan.service.inputs import Loaded, load_inputs
 from lacplan.service.models import SessionRequest
-from lacplan.service.reports import MAX_CASES, Run, Tick, in_range, request_of
+from lacplan.service.reports import (
+    MAX_CASES,
+    Run,
+    Tick,
+    in_range,
+    iso,
+    iso_rows,
+    request_of,
+)
 from lacplan.service.values import period_of
 
 __all__ = ["CHILD_COLUMNS", "DOWNLOADS", "Session"]
@@ -91,20 +92,13 @@ def _counting(phase: str, tick: Tick | None, progress: Progress | None) -> Tick 
     return counted
 
 
-def _iso(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 @dataclass(frozen=True, slots=True)
 class _Table:
     columns: list[str]
     rows: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "columns": self.columns,
-            "rows": [{c: _iso(r.get(c)) for c in self.columns} for r in self.rows],
-        }
+        return {"columns": self.columns, "rows": iso_rows(self.rows, self.columns)}
 
 
 class Session:
@@ -205,7 +199,7 @@ class Session:
             "labels": dict(found.labels),
             "findings": [f.as_dict() for f in found.findings],
             "columns": list(CHILD_COLUMNS),
-            "rows": [{c: _iso(getattr(o, c)) for c in CHILD_COLUMNS} for o in found.obligations],
+            "rows": [{c: iso(getattr(o, c)) for c in CHILD_COLUMNS} for o in found.obligations],
         }
 
     def explanation(self, child_id: str, key: str) -> dict[str, Any]:
@@ -264,18 +258,20 @@ class Session:
         return tables[kind]()
 
     def _summary(self) -> _Table:
-        rows = summary_rows(
-            self._children,
-            as_of=self._run.as_of,
-            period=self._period,
-            by="rule",
-            rule_order=self._run.pack.ids,
+        return _Table(
+            *summary_table(
+                self._children,
+                as_of=self._run.as_of,
+                period=self._period,
+                by="rule",
+                rule_order=self._run.pack.ids,
+            )
         )
-        return _Table([*group_columns("rule"), *SUMMARY_COLUMNS], rows)
 
     def _worklist(self) -> _Table:
-        rows = upcoming_rows(self._children, as_of=self._run.as_of, days=self._days, by=None)
-        return _Table(list(UPCOMING_COLUMNS), rows)
+        return _Table(
+            *worklist_table(self._children, as_of=self._run.as_of, days=self._days, by=None)
+        )
 
     def _obligation_rows(
         self, excel_safe: bool, *, iso: bool = True

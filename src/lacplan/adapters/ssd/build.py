@@ -10,7 +10,6 @@ rows are ignored with reason ``child_rejected``).
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -18,9 +17,9 @@ from typing import Final
 
 from dateutil.relativedelta import relativedelta
 
-from lacplan.adapters.sources import Batch
+from lacplan.adapters.sources import Batch, given_files
 from lacplan.adapters.ssd.child import EVENTS_BY_TABLE, Context, PersonRows, Ref, build_child
-from lacplan.adapters.ssd.readers import files_in, read_file
+from lacplan.adapters.ssd.readers import SUFFIXES, read_file
 from lacplan.adapters.ssd.tables import SsdTable
 from lacplan.adapters.ssd.values import parse_date
 from lacplan.domain.coverage import SourceFinding
@@ -110,15 +109,9 @@ class SsdBatch(Batch):
     # ------------------------------------------------------------------ reading
     def _read(self) -> dict[str, list[SsdTable]]:
         tables: dict[str, list[SsdTable]] = defaultdict(list)
-        for given in self._paths:
-            if not os.path.exists(given):
-                raise UsageError(f"no such file or directory: {given}")
-            found = files_in(given)
-            if not found:
-                raise UsageError(f"{given}: no .csv or .parquet files in the directory")
-            for path in found:
-                t = read_file(path)
-                tables[t.spec.name].append(t)
+        for path in given_files(self._paths, SUFFIXES, ".csv or .parquet"):
+            t = read_file(path)
+            tables[t.spec.name].append(t)
         missing = [t for t in _REQUIRED_TABLES if t not in tables]
         if missing:
             raise UsageError(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import csv
 import importlib
-import os
 from datetime import date
 from typing import Any, Final
 
+from lacplan.adapters.sources import files_under
 from lacplan.adapters.ssd.tables import SsdRow, SsdTable, TableSpec, identify
 from lacplan.adapters.ssd.values import Cell, us_style
 from lacplan.adapters.ssda903.readers import csv_with_header, decode, header_columns
@@ -176,11 +176,4 @@ def read_file(path: str, file: str | None = None) -> SsdTable:
 def files_in(path: str) -> list[str]:
     """``path`` itself, or the SSD files (CSV, Parquet) in a directory and its subdirectories
     (sorted)."""
-    if not os.path.isdir(path):
-        return [path]
-    return sorted(
-        os.path.join(d, f)
-        for d, _, names in os.walk(path)
-        for f in names
-        if f.lower().endswith(SUFFIXES) and not f.startswith((".", "~$"))
-    )
+    return files_under(path, SUFFIXES)

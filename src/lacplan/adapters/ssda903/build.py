@@ -11,15 +11,14 @@ years; ``child.py`` builds one child's case.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Final
 
-from lacplan.adapters.sources import Batch
+from lacplan.adapters.sources import Batch, given_files
 from lacplan.adapters.ssda903.child import ChildRows, ChildState, Ref
-from lacplan.adapters.ssda903.readers import files_in, read_file
+from lacplan.adapters.ssda903.readers import SUFFIXES, read_file
 from lacplan.adapters.ssda903.tables import RawTable
 from lacplan.adapters.ssda903.values import parse_date
 from lacplan.adapters.ssda903.years import (
@@ -32,7 +31,6 @@ from lacplan.adapters.ssda903.years import (
 )
 from lacplan.domain.coverage import SourceFinding
 from lacplan.domain.validation import Problem
-from lacplan.errors import UsageError
 from lacplan.model import Case, RecordError
 
 __all__ = [
@@ -90,14 +88,8 @@ class Ssda903Batch(Batch):
     # ------------------------------------------------------------------ reading
     def _read(self) -> list[RawTable]:
         tables: list[RawTable] = []
-        for given in self._paths:
-            if not os.path.exists(given):
-                raise UsageError(f"no such file or directory: {given}")
-            found = files_in(given)
-            if not found:
-                raise UsageError(f"{given}: no .csv, .xml or .xlsx files in the directory")
-            for path in found:
-                tables.extend(read_file(path))
+        for path in given_files(self._paths, SUFFIXES, ".csv, .xml or .xlsx"):
+            tables.extend(read_file(path))
         return tables
 
     # ------------------------------------------------------------------ assembly

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 from xml.parsers import expat
 
+from lacplan.adapters.sources import files_under
 from lacplan.adapters.ssda903.tables import RawTable, Row, TableSpec, identify, spec
 from lacplan.adapters.ssda903.values import Cell
 from lacplan.errors import UsageError
@@ -282,12 +282,4 @@ def read_file(path: str, file: str | None = None) -> list[RawTable]:
 
 def files_in(path: str) -> list[str]:
     """``path`` itself, or the SSDA903 files in a directory and its subdirectories (sorted)."""
-    if not os.path.isdir(path):
-        return [path]
-    found = [
-        os.path.join(d, f)
-        for d, _, names in os.walk(path)
-        for f in names
-        if f.lower().endswith(SUFFIXES) and not f.startswith((".", "~$"))
-    ]
-    return sorted(found)
+    return files_under(path, SUFFIXES)
