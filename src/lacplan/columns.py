@@ -119,11 +119,15 @@ def obligation_picker(fields: Sequence[str]) -> Callable[[Obligation], dict[str,
     )
 
 
+#: :meth:`Obligation.as_dict` as a picker (the same keys, order and values; no call per date).
+_EVERY: Final = obligation_picker(OBLIGATION_FIELDS)
+
+
 def child_dict(child: ChildResult, pick: Callable[[Obligation], dict[str, Any]] | None) -> Any:
     """:meth:`ChildResult.as_dict`, with each obligation given by ``pick`` (``None``: all of
-    its fields)."""
+    its fields, as :meth:`Obligation.as_dict` gives them)."""
     if pick is None:
-        return child.as_dict()
+        pick = _EVERY
     return {
         "child_id": child.child_id,
         "labels": dict(child.labels),

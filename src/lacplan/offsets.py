@@ -11,6 +11,7 @@ days, 6 = 183, 12 = 365; the approximation some case-system extracts use).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
@@ -24,10 +25,12 @@ __all__ = [
     "Days",
     "Months",
     "Offset",
+    "Shift",
     "Weeks",
     "WorkingDays",
     "apply_offset",
     "describe_offset",
+    "shifter",
 ]
 
 #: The ``fixed_days`` month convention: months -> days (n not listed: round(n * 30.4375)).
@@ -102,6 +105,37 @@ def offset_date(
         days = FIXED_DAYS_PER_MONTHS.get(abs(offset.n), round(abs(offset.n) * 30.4375))
         return anchor + timedelta(days=days if offset.n >= 0 else -days)
     return add_months_clamped(anchor, offset.n)[0]
+
+
+Shift = Callable[[date, WorkingDayCalendar, str], date]
+"""``shift(anchor, calendar, month_arithmetic)``: :func:`offset_date` for one fixed offset."""
+
+
+def shifter(offset: Offset) -> Shift:
+    """:func:`offset_date` for ``offset``, its unit decided once (a compiled rule's offsets)."""
+    n = offset.n
+    if isinstance(offset, WorkingDays):
+
+        def working_days(anchor: date, calendar: WorkingDayCalendar, months: str) -> date:
+            return calendar.add_working_days(anchor, n)
+
+        return working_days
+    if isinstance(offset, Days | Weeks):
+        step = timedelta(days=n) if isinstance(offset, Days) else timedelta(weeks=n)
+
+        def fixed(anchor: date, calendar: WorkingDayCalendar, months: str) -> date:
+            return anchor + step
+
+        return fixed
+    days = FIXED_DAYS_PER_MONTHS.get(abs(n), round(abs(n) * 30.4375))
+    approx = timedelta(days=days if n >= 0 else -days)
+
+    def months_after(anchor: date, calendar: WorkingDayCalendar, months: str) -> date:
+        if months == "fixed_days":
+            return anchor + approx
+        return add_months_clamped(anchor, n)[0]
+
+    return months_after
 
 
 def offset_note(

@@ -33,6 +33,7 @@ from lacplan.adapters.sources import Batch
 from lacplan.calendar import fmt_date
 from lacplan.columns import child_dict, select_columns
 from lacplan.escape import csv_text, excel_safe, printable
+from lacplan.jsontext import compact, indented
 from lacplan.model import Finding, RecordError
 from lacplan.report import STATUS_ORDER, ChildResult, Obligation, Report
 
@@ -84,7 +85,7 @@ def write_jsonl_child(
 ) -> None:
     """One child's line; ``pick`` (:func:`lacplan.columns.obligation_picker`) chooses the
     obligations' fields."""
-    out.write(json.dumps(child_dict(child, pick), separators=(",", ":")))
+    out.write(compact(child_dict(child, pick)))
     out.write("\n")
 
 
@@ -207,7 +208,7 @@ class JsonDocument:
 
 def _indented(value: Any, level: int) -> str:
     """``json.dumps(value, indent=2)`` as it reads ``level`` levels deep in a document."""
-    return json.dumps(value, indent=2).replace("\n", "\n" + "  " * level)
+    return indented(value).replace("\n", "\n" + "  " * level)
 
 
 _STATUS_MARK = {

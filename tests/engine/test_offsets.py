@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from lacplan.calendar import england_and_wales
 from lacplan.offsets import (
     Days,
+    Offset,
     Months,
     Weeks,
     WorkingDays,
@@ -18,6 +19,7 @@ from lacplan.offsets import (
     describe_offset,
     offset_date,
     offset_note,
+    shifter,
 )
 
 CAL = england_and_wales()
@@ -71,3 +73,23 @@ def test_offset_date_and_note_are_apply_offset_in_two_halves(
     due, note = apply_offset(anchor, offset, CAL, months)
     assert offset_date(anchor, offset, CAL, months) == due
     assert offset_note(anchor, offset, CAL, months) == note
+    # A compiled rule's offsets are shifted by ``shifter``: the same date.
+    assert shifter(offset)(anchor, CAL, months) == due
+
+
+@pytest.mark.parametrize(
+    ("anchor", "offset", "months", "due"),
+    [
+        # Fri 18 Dec 2020 + 20 working days passes Christmas Day, Mon 28 Dec (the Boxing Day
+        # substitute) and New Year's Day 2021: Wed 20 Jan 2021.
+        (date(2020, 12, 18), WorkingDays(n=20), "calendar", date(2021, 1, 20)),
+        # Fri 30 Aug 2024 - 5 working days, counted back: Thu 29, Wed 28, Tue 27, (Mon 26 Aug,
+        # the Summer bank holiday, skipped), Fri 23, Thu 22 Aug 2024.
+        (date(2024, 8, 30), WorkingDays(n=-5), "calendar", date(2024, 8, 22)),
+        (date(2024, 2, 29), Months(n=12), "calendar", date(2025, 2, 28)),  # no 29 Feb 2025
+        (date(2024, 2, 29), Months(n=12), "fixed_days", date(2025, 2, 28)),  # + 365 days
+        (date(2024, 2, 20), Weeks(n=-2), "calendar", date(2024, 2, 6)),
+    ],
+)
+def test_shifter_hand_computed(anchor: date, offset: Offset, months: str, due: date) -> None:
+    assert shifter(offset)(anchor, CAL, months) == due

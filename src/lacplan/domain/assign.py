@@ -49,15 +49,24 @@ def assign_events(case: Case) -> tuple[Assignment, ...]:
     p_starts = [p.start for p in periods]
     p_ends: list[date | None] = [p.end for p in periods]
     tables: dict[int, tuple[list[date], list[date | None]]] = {}
+    made: dict[tuple[str | None, str | None], Assignment] = {}  # one object per pair (frozen)
+
+    def assignment(period_id: str | None, placement_id: str | None) -> Assignment:
+        pair = (period_id, placement_id)
+        hit = made.get(pair)
+        if hit is None:
+            hit = made[pair] = Assignment(period_id, placement_id)
+        return hit
+
     out: list[Assignment] = []
     for event in case.events:
         i, _ = _locate(event.date, p_starts, p_ends)
         if i is None:
-            out.append(Assignment(None, event.placement_id))
+            out.append(assignment(None, event.placement_id))
             continue
         period = periods[i]
         if event.placement_id is not None:
-            out.append(Assignment(period.period_id, event.placement_id))
+            out.append(assignment(period.period_id, event.placement_id))
             continue
         table = tables.get(i)
         if table is None:
@@ -68,6 +77,6 @@ def assign_events(case: Case) -> tuple[Assignment, ...]:
             tables[i] = table
         j, _ = _locate(event.date, *table)
         out.append(
-            Assignment(period.period_id, None if j is None else period.placements[j].placement_id)
+            assignment(period.period_id, None if j is None else period.placements[j].placement_id)
         )
     return tuple(out)

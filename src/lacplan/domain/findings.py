@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any, Final
 
 from lacplan.calendar import birthday, fmt_date
@@ -14,6 +15,11 @@ from lacplan.domain.events import _COMPARED_FIELDS, LEAVING_CARE_EVENT_TYPES, _E
 from lacplan.domain.fields import _q
 
 __all__ = ["FINDING_CODES", "Finding", "case_findings"]
+
+#: Each event type's compared fields as one getter (every type has at least two: a tuple).
+_COMPARED_OF: Final[dict[str, attrgetter[Any]]] = {
+    t: attrgetter(*names) for t, names in _COMPARED_FIELDS.items()
+}
 
 FINDING_CODES: Final[tuple[str, ...]] = (
     "no_periods",
@@ -193,10 +199,7 @@ def case_findings(
                     f"the {name} names placement {_q(event.placement_id)} of period "
                     f"{_q(owner)} but is dated {where}. Check the date and the placement_id.",
                 )
-        key = (
-            assigned.placement_id,
-            *(getattr(event, name) for name in _COMPARED_FIELDS[event.type]),
-        )
+        key = (assigned.placement_id, _COMPARED_OF[event.type](event))
         first = seen.setdefault(key, k)
         if first != k:
             add(

@@ -18,19 +18,26 @@ from datetime import date
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from lacplan.calendar import age_on
+from lacplan.offsets import Shift, shifter
+from lacplan.rules.explain import cited
 from lacplan.rules.resolve import _TESTS, Resolver
 from lacplan.rules.schema import (
+    AgeCondition,
     AllCondition,
     AnchorOption,
     AttrCondition,
     Chain,
     Condition,
     ConventionCondition,
+    DateBefore,
     DateExpr,
+    DateOnOrAfter,
     EarlierDue,
     Ending,
     EventMatch,
     Exemption,
+    InPeriod,
     NotCondition,
     OffsetOption,
     PerEvent,
@@ -40,7 +47,7 @@ from lacplan.rules.schema import (
     Schedule,
     Windows,
 )
-from lacplan.rules.state import Scope
+from lacplan.rules.state import Scope, select_key
 
 if TYPE_CHECKING:
     from lacplan.rules.pack import Layer, RulePack
@@ -192,12 +199,61 @@ def condition(c: Condition) -> Test:
             return not negated(r, s, local)
 
         return not_
+    if isinstance(c, AgeCondition):
+        return _age(c)
+    if isinstance(c, DateOnOrAfter):
+        on, limit = date_ref(c.on), c.date
+
+        def on_or_after(r: Resolver, s: Scope, local: Local) -> bool:
+            d = on(r, s, local)
+            return d is not None and d >= limit
+
+        return on_or_after
+    if isinstance(c, DateBefore):
+        on, before = date_ref(c.on), date_expr(c.limit)
+
+        def date_before(r: Resolver, s: Scope, local: Local) -> bool:
+            d = on(r, s, local)
+            b = before(r, s, local)
+            return d is not None and b is not None and d < b
+
+        return date_before
+    if isinstance(c, InPeriod):
+        on = date_ref(c.on)
+
+        def in_period(r: Resolver, s: Scope, local: Local) -> bool:
+            d = on(r, s, local)
+            p = s.period
+            return d is not None and p.start <= d and (p.end is None or d <= p.end)
+
+        return in_period
     test: Callable[[Resolver, Any, Scope, Local], bool] = _TESTS[type(c)]
 
     def generic(r: Resolver, s: Scope, local: Local) -> bool:
         return test(r, c, s, local)
 
     return generic
+
+
+def _age(c: AgeCondition) -> Test:
+    """``AgeCondition``, as the resolver's test: completed years on a date."""
+    on, below, at_least, convention = date_ref(c.on), c.below, c.at_least, c.range_convention
+
+    def age(r: Resolver, s: Scope, local: Local) -> bool:
+        d = on(r, s, local)
+        if d is None:
+            return False
+        years = age_on(r.run.case.date_of_birth, d)
+        if below is not None and not years < below:
+            return False
+        if at_least is not None and not years >= at_least:
+            return False
+        if convention is not None:
+            lo, hi = getattr(r.run.conventions, convention)
+            return bool(lo <= years <= hi)
+        return True
+
+    return age
 
 
 def _always(r: Resolver, s: Scope, local: Local) -> bool:
@@ -262,6 +318,7 @@ class CompiledRule:
         "by_anchor",
         "chain",
         "cite",
+        "citing",
         "decl",
         "endings",
         "exemptions",
@@ -269,6 +326,7 @@ class CompiledRule:
         "in_force_end",
         "in_force_start",
         "layer",
+        "offset_branches",
         "offsets",
         "options",
         "reads",
@@ -276,6 +334,7 @@ class CompiledRule:
         "sat_closes_at_end",
         "sat_end",
         "sat_events",
+        "sat_events_key",
         "sat_key",
         "sat_last",
         "sat_scope",
@@ -307,6 +366,7 @@ class CompiledRule:
                 OffsetOption,
                 tuple[tuple[Test | None, DateFn, EarlierDue], ...],
                 tuple[str, str],
+                Shift | None,
             ],
             ...,
         ] = tuple(
@@ -315,8 +375,16 @@ class CompiledRule:
                 opt,
                 tuple((conditions(e.when), date_expr(e.date), e) for e in opt.earlier_of),
                 _cite(opt, decl),
+                None if opt.offset is None else shifter(opt.offset),
             )
             for opt in decl.offsets
+        )
+        self.offset_branches = tuple(f"offset:{i}" for i in range(len(self.offsets)))
+        # The citation sentence ending each explanation: per offset option, then the rule's own
+        # (an obligation without an option: windows, exemptions without a timescale).
+        self.citing = (
+            *(cited(opt.citation or decl.citation, decl, layer) for opt in decl.offsets),
+            cited(decl.citation, decl, layer),
         )
         # With no scope-fixed conditions, every scope binds the same options and exemptions.
         self.options = (
@@ -339,8 +407,9 @@ class CompiledRule:
         self.sat_within = sat.within_placements
         self.sat_closes_at_end = sat.closes_at_end
         self.sat_last = sat.pick == "last"
-        self.endings: tuple[tuple[tuple[EventMatch], Ending], ...] = tuple(
-            ((e.event,), e) for e in decl.endings
+        self.sat_events_key = select_key(sat.events) if sat.events else 0
+        self.endings: tuple[tuple[tuple[EventMatch], Ending, int], ...] = tuple(
+            ((e.event,), e, id(e.event)) for e in decl.endings
         )
 
     def live_options(self, r: Resolver, scope: Scope) -> tuple[tuple[int, Test | None], ...]:

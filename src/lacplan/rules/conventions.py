@@ -49,6 +49,8 @@ class TermWindow(_Trusted):
 
 
 def _day(year: int, month: int, day: int) -> date:
+    if day <= 28:  # every month has it: no month length to look up (the windows' hot path)
+        return date(year, month, day)
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 

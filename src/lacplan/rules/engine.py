@@ -24,11 +24,12 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import cast
 
 from lacplan.calendar import WorkingDayCalendar, birthday, fmt_date
 from lacplan.model import Case, assign_events
-from lacplan.obligation import lazy_obligation
-from lacplan.offsets import offset_date, offset_note
+from lacplan.obligation import _Fields
+from lacplan.offsets import offset_note
 from lacplan.report import ChildResult, Obligation
 from lacplan.rules.compiled import (
     CHAIN,
@@ -49,6 +50,7 @@ from lacplan.rules.explain import (
     ending_tail,
     event_phrase,
     explanation,
+    itself,
     outcome_tail,
     too_late_tail,
     verdict,
@@ -67,6 +69,9 @@ from lacplan.rules.state import (
 from lacplan.rules.windows import Window
 
 __all__ = ["evaluate_case"]
+
+# Timings are built with ``tuple.__new__``: a NamedTuple's own ``__new__`` is a Python call.
+_new = tuple.__new__
 
 _CHAIN_LIMIT = 10_000  # a guard, far above any real chain (weekly visits for 18 years = 940)
 
@@ -93,7 +98,7 @@ class _Evaluator(Satisfying):
 
     def _anchor(
         self, cr: CompiledRule, scope: Scope, local: dict[str, date | None]
-    ) -> tuple[date, str] | None:
+    ) -> tuple[date, Note] | None:
         for when, resolve, opt, carried in cr.anchors:
             if when is not None and not when(self, scope, local):
                 continue
@@ -101,10 +106,11 @@ class _Evaluator(Satisfying):
             if d is None:
                 continue
             if carried is not None:
-                # Carry over how the referenced due date was reached (its skipped holidays).
+                # Carry over how the referenced due date was reached (its skipped holidays),
+                # read only when an explanation is written.
                 prior = scope.results.get(carried) or self.run.results.get(carried)
-                if prior and prior[0].basis:
-                    return d, f"{opt.label}, itself {prior[0].basis}"
+                if prior:
+                    return d, (itself, opt.label, prior[0])
             return d, opt.label
         return None
 
@@ -139,12 +145,12 @@ class _Evaluator(Satisfying):
             if rest is None or rest(self, scope, local):
                 index = i
                 break
-        _, option, earliers, _ = offsets[index]
+        _, option, earliers, _, shift = offsets[index]
         offset = option.offset
-        if offset is None:
-            return Timing(anchor, None, "", option, index, None, -1)
+        if offset is None or shift is None:
+            return _new(Timing, (anchor, None, "", option, index, None, -1, None))
         months = run.conventions.month_arithmetic
-        due = offset_date(anchor[0], offset, run.calendar, months)
+        due = shift(anchor[0], run.calendar, months)
         note = (offset_note, anchor[0], offset, run.calendar, months)
         capped: tuple[str, date, Note] | None = None
         capped_index = -1
@@ -160,7 +166,7 @@ class _Evaluator(Satisfying):
                 )
                 capped_index = k
                 due = d
-        return Timing(anchor, due, note, option, index, capped, capped_index)
+        return _new(Timing, (anchor, due, note, option, index, capped, capped_index, None))
 
     def _choose(
         self,
@@ -272,11 +278,11 @@ class _Evaluator(Satisfying):
         ):
             return self._unjudged(cr, scope, sequence, t, seen.after_data())
         elif out.met_on is None and out.closes is not None and out.closes <= run.as_of:
-            status, reason, branch = "missed", None, _branch(t)
+            status, reason, branch = "missed", None, _branch(cr, t)
             tail = (too_late_tail, out.closes)
         else:
             status, reason = _status_of(out.met_on, due, scope.end, run.as_of)
-            branch = _branch(t)
+            branch = _branch(cr, t)
             until = seen.until if status == "overdue" and seen is not None and run.clipped else None
             phrase = event_phrase(out.event) if out.event is not None else None
             tail = (
@@ -330,7 +336,8 @@ class _Evaluator(Satisfying):
             days_late = None
         placement = scope.placement
         no_head = due is None and branch.startswith("exemption:")
-        return lazy_obligation(
+        # What ``lazy_obligation`` does, inlined (the engine's hottest constructor).
+        ob = _Fields(
             f"{scope.key_prefix}{cr.id}:{a_date.isoformat()}",
             cr.id,
             decl.title,
@@ -352,8 +359,12 @@ class _Evaluator(Satisfying):
             decl.base_rule,
             closed_on,
             branch,
-            (explanation, timing, no_head, tail, decl, layer),
+            "",
+            "",
+            (explanation, timing, no_head, tail, cr.citing[timing.option_index]),
         )
+        ob.__class__ = Obligation
+        return cast(Obligation, ob)
 
     # ------------------------------------------------------------------ schedules
     def rule(self, rp: RuleProgram, scope: Scope) -> list[Obligation]:
@@ -480,13 +491,13 @@ def _not_in_force_tail(versions: Sequence[Rule], on: date) -> str:
     )
 
 
-def _branch(t: Timing) -> str:
+def _branch(cr: CompiledRule, t: Timing) -> str:
     """Which part of the declaration timed the obligation (for ``docs/explanations.md``)."""
     if t.option is None:
         return "window"
     if t.capped is not None:
         return f"earlier:{t.option_index}.{t.capped_index}"
-    return f"offset:{t.option_index}"
+    return cr.offset_branches[t.option_index]
 
 
 def evaluate_case(

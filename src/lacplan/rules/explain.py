@@ -13,6 +13,7 @@ from typing import Any, Final, NamedTuple, Protocol
 
 from lacplan.calendar import fmt_date
 from lacplan.model import EVENT_TYPES, Event
+from lacplan.obligation import Obligation
 from lacplan.offsets import describe_offset
 from lacplan.rules.pack import Layer
 from lacplan.rules.schema import Citation, OffsetOption, Rule
@@ -46,6 +47,7 @@ __all__ = [
     "event_phrase",
     "explanation",
     "head",
+    "itself",
     "outcome_tail",
     "too_late_tail",
     "verdict",
@@ -191,6 +193,13 @@ Note = str | Deferred
 written when an explanation asks."""
 
 
+def itself(label: str, prior: Obligation) -> str:
+    """An anchor taken from ``prior``'s due date, carrying over how that date was reached (its
+    skipped holidays): ``"the due date of the first review, itself 20 working days after ..."``."""
+    basis = prior.basis
+    return f"{label}, itself {basis}" if basis else label
+
+
 def _text(text: str | Deferred) -> str:
     if isinstance(text, str):
         return text
@@ -201,7 +210,7 @@ def _text(text: str | Deferred) -> str:
 class Timing(NamedTuple):
     """How one obligation was timed, as the engine recorded it (what its explanation reads)."""
 
-    anchor: tuple[date, str]
+    anchor: tuple[date, Note]  # the date and its label (or the label's recipe: :func:`itself`)
     due: date | None
     note: Note  # how the offset reached the due date (holidays skipped, month-end clamp)
     option: OffsetOption | None
@@ -216,11 +225,10 @@ Tail = str | Deferred
 when asked."""
 
 
-def explanation(
-    timing: Timing, no_head: bool, tail: Tail, decl: Rule, layer: Layer
-) -> tuple[str, str]:
+def explanation(timing: Timing, no_head: bool, tail: Tail, citing: str) -> tuple[str, str]:
     """``(explanation, basis)`` of one obligation, from what the evaluation recorded (run only
-    when the explanation, or the basis a dependent rule quotes, is first read)."""
+    when the explanation, or the basis a dependent rule quotes, is first read); ``citing`` is
+    the :func:`cited` sentence of the citation that applies (a compiled rule keeps them)."""
     option = timing.option
     if no_head:  # a duty that does not apply here has no timescale to explain
         text, basis = "", ""
@@ -228,12 +236,12 @@ def explanation(
         capped = timing.capped
         if capped is not None:
             capped = (capped[0], capped[1], _text(capped[2]))
+        a_date, a_label = timing.anchor
         text, basis = head(
-            timing.anchor, timing.due, _text(timing.note), option, capped, timing.window
+            (a_date, _text(a_label)), timing.due, _text(timing.note), option, capped, timing.window
         )
-    cite = option.citation if option is not None and option.citation else decl.citation
     what = _text(tail)
-    return " ".join(part for part in (text, what, cited(cite, decl, layer)) if part), basis
+    return " ".join(part for part in (text, what, citing) if part), basis
 
 
 def ending_tail(status: str, label: str, event: str | None, on: date | None) -> str:

@@ -29,6 +29,11 @@ class Outcome(NamedTuple):
     closes: date | None = None  # the last day it could be met (``closes_at_end``)
 
 
+# Built with ``tuple.__new__`` in the hot path: a NamedTuple's own ``__new__`` is a Python call.
+_new = tuple.__new__
+_UNMET = Outcome(None, None, None, None, None, "", None)
+
+
 class Satisfying(Windowing):
     """Finds what met, or closed, one obligation."""
 
@@ -72,7 +77,7 @@ class Satisfying(Windowing):
     ) -> Outcome:
         idx = self._events(cr.sat_scope, scope)
         lo, lo_strict, hi = self._bounds(cr, scope, local, window)
-        events, dates = idx.select(cr.sat_events)
+        events, dates = idx.select(cr.sat_events, cr.sat_events_key)
         if cr.sat_within:
             events, dates = scope.within_placements(cr.sat_key, events, dates)
         i = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(dates, lo)
@@ -86,8 +91,8 @@ class Satisfying(Windowing):
                 hit = events[i + need - 1]
         # An ending event (e.g. consent refused) closes the obligation if it comes first.
         due = local.get("due")
-        for match, ending in cr.endings:
-            closers, closer_dates = idx.select(match)
+        for match, ending, key in cr.endings:
+            closers, closer_dates = idx.select(match, key)
             k = 0 if lo is None else (bisect_right if lo_strict else bisect_left)(closer_dates, lo)
             if k == len(closers):
                 continue
@@ -99,6 +104,7 @@ class Satisfying(Windowing):
             met = d if ending.after_due == "met_late" else None
             return Outcome(met, ev, d, ending.after_due, ending.reason, ending.label)
         if hit is None:
-            closes = hi if cr.sat_closes_at_end else None
-            return Outcome(None, None, None, None, None, "", closes)
-        return Outcome(hit[0], hit[2], hit[0], None, None, "")
+            if cr.sat_closes_at_end and hi is not None:
+                return Outcome(None, None, None, None, None, "", hi)
+            return _UNMET
+        return _new(Outcome, (hit[0], hit[2], hit[0], None, None, "", None))

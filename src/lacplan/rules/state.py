@@ -31,6 +31,7 @@ __all__ = [
     "ended",
     "engine_order",
     "index_events",
+    "select_key",
 ]
 
 #: Events as (date, position in :func:`engine_order`, event), sorted by date then position.
@@ -53,11 +54,13 @@ class EventIndex:
         for lst in self.by_type.values():
             lst.sort(key=_date)  # stable: kept in the order added (index_events: engine order)
 
-    def select(self, matches: Sequence[EventMatch]) -> tuple[EventList, list[date]]:
-        """Events matching any of ``matches`` sorted by (date, position), and their dates."""
-        key: int | tuple[int, ...] = (
-            id(matches[0]) if len(matches) == 1 else tuple(map(id, matches))
-        )
+    def select(
+        self, matches: Sequence[EventMatch], key: int | tuple[int, ...] | None = None
+    ) -> tuple[EventList, list[date]]:
+        """Events matching any of ``matches`` sorted by (date, position), and their dates
+        (``key``: :func:`select_key` of ``matches``, when the caller keeps it)."""
+        if key is None:
+            key = select_key(matches)
         hit = self._memo.get(key)
         if hit is not None:
             return hit
@@ -75,6 +78,11 @@ class EventIndex:
         result = (out, [t[0] for t in out])
         self._memo[key] = result
         return result
+
+
+def select_key(matches: Sequence[EventMatch]) -> int | tuple[int, ...]:
+    """The key :meth:`EventIndex.select` keeps its result under: the matches' identities."""
+    return id(matches[0]) if len(matches) == 1 else tuple(map(id, matches))
 
 
 _MISSING = object()
@@ -165,6 +173,8 @@ class Run:
     facts: dict[str, date | None] = field(default_factory=dict)
     seen: Seen | None = None  # what the case's source shows (None: everything)
     clipped: bool = False  # as_of was moved back to the data's last day
+    spans: dict[tuple[int, int], list[tuple[date, date, str]]] = field(default_factory=dict)
+    # memo of the calendar windows of each convention's terms (``Windowing._spans``)
 
 
 def _canonical(event: Event) -> str:

@@ -48,7 +48,7 @@ class Windowing(Resolver):
             run.conventions, schedule.windows_convention or ""
         )
         years = range(after.year - 1, limit.year + 1)
-        spans = sorted((*t.span(year), t.name) for year in years for t in terms)
+        spans = self._spans(terms, years)
         need = schedule.min_count
         many = f"At least {need} needed in it." if need > 1 else ""
         if schedule.pro_rata_convention is None:
@@ -58,7 +58,7 @@ class Windowing(Resolver):
                 if after < start <= limit
             ]
         subs: tuple[TermWindow, ...] = getattr(run.conventions, schedule.pro_rata_convention)
-        sub_starts = sorted(t.span(year)[0] for year in years for t in subs)
+        sub_starts = [start for start, _, _ in self._spans(subs, years)]
         unit = schedule.pro_rata_convention.replace("_", " ").removesuffix("s")
         out: list[Window] = []
         for start, end, name in spans:
@@ -76,6 +76,21 @@ class Windowing(Resolver):
                 cover = f"looked after from {fmt_date(lo)} to {fmt_date(hi)}"
                 note = f"At least {count} needed in it: one per {unit} looked after ({cover})."
                 out.append(Window(start, end, name, hi, count, lo, note))
+        return out
+
+    def _spans(self, terms: tuple[TermWindow, ...], years: range) -> list[tuple[date, date, str]]:
+        """Every window of ``terms`` starting in ``years``, as (start, end, name) in date order.
+
+        Each year's windows start in that year, so they are sorted a year at a time and the
+        years joined in order; a year's are kept for the case (its scopes ask for the same)."""
+        memo = self.run.spans
+        terms_id = id(terms)
+        out: list[tuple[date, date, str]] = []
+        for year in years:
+            hit = memo.get((terms_id, year))
+            if hit is None:
+                hit = memo[terms_id, year] = sorted((*t.span(year), t.name) for t in terms)
+            out.extend(hit)
         return out
 
     def _rolling(self, scope: Scope, schedule: RollingWindows) -> list[Window]:
