@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from lacplan.calendar import england_and_wales
 from lacplan.offsets import (
     Days,
-    Offset,
     Months,
+    Offset,
     Weeks,
     WorkingDays,
     apply_offset,
