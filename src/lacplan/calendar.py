@@ -38,7 +38,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate, compress
 from typing import Any
 
@@ -139,6 +139,7 @@ _MONTH_NAMES = (
 )
 
 
+@lru_cache(maxsize=16_384)  # a pure function: explanations name the same few dates often
 def fmt_date(d: date) -> str:
     """``Wed 20 Jan 2021``: the date style used in every explanation (locale-independent)."""
     return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month]} {d.year}"

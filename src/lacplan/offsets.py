@@ -78,11 +78,11 @@ def _plural(n: int, word: str) -> str:
 
 def describe_offset(offset: Offset) -> str:
     """``"20 working days"``, ``"3 months"``, ``"6 weeks"``."""
-    if isinstance(offset, WorkingDays):
+    if offset.unit == "working_days":
         return _plural(offset.n, "working day")
-    if isinstance(offset, Days):
+    if offset.unit == "days":
         return _plural(offset.n, "day")
-    if isinstance(offset, Weeks):
+    if offset.unit == "weeks":
         return _plural(offset.n, "week")
     return _plural(offset.n, "month")
 
@@ -95,11 +95,11 @@ def offset_date(
 ) -> date:
     """The date ``offset`` after ``anchor``: :func:`apply_offset` without its note (the
     engine's hot path; the note is written only for an explanation, by :func:`offset_note`)."""
-    if isinstance(offset, WorkingDays):
+    if offset.unit == "working_days":
         return calendar.add_working_days(anchor, offset.n)
-    if isinstance(offset, Days):
+    if offset.unit == "days":
         return anchor + timedelta(days=offset.n)
-    if isinstance(offset, Weeks):
+    if offset.unit == "weeks":
         return anchor + timedelta(weeks=offset.n)
     if month_arithmetic == "fixed_days":
         days = FIXED_DAYS_PER_MONTHS.get(abs(offset.n), round(abs(offset.n) * 30.4375))
@@ -159,16 +159,16 @@ def apply_offset(
     The note covers what the bare offset does not say: the non-working days skipped, a month-end
     clamp, or the fixed-days approximation.
     """
-    if isinstance(offset, WorkingDays):
+    if offset.unit == "working_days":
         if offset.n == 0:
             result = calendar.add_working_days(anchor, 0)
             note = "" if result == anchor else f"moved to the next working day {fmt_date(result)}"
             return result, note
         step = calendar.explain(anchor, offset.n)
         return step.result, step.describe()
-    if isinstance(offset, Days):
+    if offset.unit == "days":
         return anchor + timedelta(days=offset.n), ""
-    if isinstance(offset, Weeks):
+    if offset.unit == "weeks":
         return anchor + timedelta(weeks=offset.n), f"{7 * offset.n} calendar days"
     if month_arithmetic == "fixed_days":
         days = FIXED_DAYS_PER_MONTHS.get(abs(offset.n), round(abs(offset.n) * 30.4375))

@@ -387,15 +387,16 @@ class _Evaluator(Satisfying):
             scope = self._own_end(chosen.scope_end, scope)
         schedule = chosen.schedule
         kind_of = chosen.kind
+        # ``kind`` was read from the schedule's class when compiled (an isinstance test of a
+        # pydantic model is a Python-level call: not repeated per scope).
         if kind_of == WINDOWS:
-            assert isinstance(schedule, Windows)
-            return self._each_window(versions, scope, self._windows(scope, schedule))
+            windows = self._windows(scope, cast(Windows, schedule))
+            return self._each_window(versions, scope, windows)
         if kind_of == ROLLING:
-            assert isinstance(schedule, RollingWindows)
-            return self._each_window(versions, scope, self._rolling(scope, schedule))
+            windows = self._rolling(scope, cast(RollingWindows, schedule))
+            return self._each_window(versions, scope, windows)
         if kind_of == PER_EVENT:
-            assert isinstance(schedule, PerEvent)
-            return self._per_event(chosen, scope, schedule)
+            return self._per_event(chosen, scope, cast(PerEvent, schedule))
         ob = self._obligation(versions, scope, 1)
         if ob is None:
             return []

@@ -240,8 +240,12 @@ def explanation(timing: Timing, no_head: bool, tail: Tail, citing: str) -> tuple
         text, basis = head(
             (a_date, _text(a_label)), timing.due, _text(timing.note), option, capped, timing.window
         )
-    what = _text(tail)
-    return " ".join(part for part in (text, what, citing) if part), basis
+    what = tail if isinstance(tail, str) else _text(tail)
+    if what:  # the parts that are not empty, joined by spaces (no generator per call)
+        text = f"{text} {what}" if text else what
+    if citing:
+        text = f"{text} {citing}" if text else citing
+    return text, basis
 
 
 def ending_tail(status: str, label: str, event: str | None, on: date | None) -> str:

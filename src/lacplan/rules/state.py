@@ -191,6 +191,8 @@ def engine_order(events: Sequence[Event]) -> list[int]:
         return list(range(n))
     keys = [(e.date, e.event_id is None, e.event_id or "") for e in events]
     order = sorted(range(n), key=keys.__getitem__)
+    if len(set(keys)) == n:
+        return order  # no two events share a key: no tie to break
     i = 0
     while i < n - 1:  # break ties (same day, same or no id) by canonical JSON
         j = i + 1
