@@ -49,6 +49,14 @@ def _kind(value: object) -> str:
 
 def _parse_iso_date(value: object) -> date:
     """Accept ``date`` objects and strict ``YYYY-MM-DD`` strings; never echo the value."""
+    if value.__class__ is str:  # the common case, read from JSON: parsed, then proved strict
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if day.isoformat() == value:  # exactly YYYY-MM-DD (the forms below refuse others)
+                return day
     if isinstance(value, datetime):
         raise PydanticCustomError("invalid_date", "expected a date, found a datetime.")
     if isinstance(value, date):

@@ -138,15 +138,17 @@ def case_findings(
     if assignments is None:
         assignments = assign_events(case)
     seen: dict[tuple[Any, ...], int] = {}
+    born = case.date_of_birth
     for k, (event, assigned) in enumerate(zip(case.events, assignments, strict=True)):
-        if as_of is not None and event.date > as_of:
+        day, kind = event.date, event.type
+        if as_of is not None and day > as_of:
             continue
         name = _EventName(event)  # written only into a finding's message
         # Leaving-care duties run to the 21st birthday, after care has ended.
-        leaving_care = event.type in LEAVING_CARE_EVENT_TYPES and event.date <= b21
+        leaving_care = kind in LEAVING_CARE_EVENT_TYPES and day <= b21
         if (
             assigned.period_id is not None
-            and event.date > b18
+            and day > b18
             and not leaving_care
             and period_start[assigned.period_id] < b18
         ):
@@ -170,14 +172,16 @@ def case_findings(
                     f"events[{k}].date",
                     f"the {name} belongs to no period because the case has no periods of care.",
                 )
-        if event.date < case.date_of_birth:
+        if day < born:
             add(
                 "event_before_birth",
                 f"events[{k}].date",
                 f"the {name} is dated before the child's date of birth. Check both dates.",
             )
-        refused_by = event.__dict__.get("refused_by", "child")  # a field of refusals only
-        if event.type == "health_consent_refused" and refused_by != "child":
+        if (
+            kind == "health_consent_refused"
+            and (refused_by := event.__dict__.get("refused_by", "child")) != "child"
+        ):
             add(
                 "consent_refused_by_other",
                 f"events[{k}].refused_by",
@@ -199,7 +203,7 @@ def case_findings(
                     f"the {name} names placement {_q(event.placement_id)} of period "
                     f"{_q(owner)} but is dated {where}. Check the date and the placement_id.",
                 )
-        key = (assigned.placement_id, _COMPARED_OF[event.type](event))
+        key = (assigned.placement_id, _COMPARED_OF[kind](event))
         first = seen.setdefault(key, k)
         if first != k:
             add(
