@@ -26,8 +26,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import cast
 
-from lacplan.calendar import WorkingDayCalendar, birthday, fmt_date
-from lacplan.model import Case, assign_events
+from lacplan.calendar import WorkingDayCalendar, birthday
+from lacplan.model import Case, Event, assign_events
 from lacplan.obligation import _Fields
 from lacplan.offsets import offset_note
 from lacplan.report import ChildResult, Obligation
@@ -51,13 +51,14 @@ from lacplan.rules.explain import (
     event_phrase,
     explanation,
     itself,
+    not_in_force_tail,
     outcome_tail,
     too_late_tail,
     verdict,
 )
 from lacplan.rules.pack import RulePack
 from lacplan.rules.satisfy import Satisfying
-from lacplan.rules.schema import PerEvent, RollingWindows, Rule, ScopeEnd, Windows
+from lacplan.rules.schema import PerEvent, RollingWindows, ScopeEnd, Windows
 from lacplan.rules.state import (
     EMPTY_INDEX,
     EndedBy,
@@ -95,6 +96,15 @@ class _Evaluator(Satisfying):
     declarations, compiled once per pack (``rules/compiled.py``)."""
 
     __slots__ = ()
+
+    def _phrase(self, event: Event) -> str:
+        """:func:`event_phrase` of one of the case's events, written once per case."""
+        phrases = self.run.phrases
+        key = id(event)  # the case (so the event) outlives the run
+        phrase = phrases.get(key)
+        if phrase is None:
+            phrase = phrases[key] = event_phrase(event)
+        return phrase
 
     def _anchor(
         self, cr: CompiledRule, scope: Scope, local: dict[str, date | None]
@@ -224,7 +234,7 @@ class _Evaluator(Satisfying):
                 None,
                 "not_evaluated",
                 "not_in_force",
-                (_not_in_force_tail, decls, due or t.anchor[0]),
+                (not_in_force_tail, decls, due or t.anchor[0]),
                 "not_in_force",
             )
         seen = run.seen
@@ -267,7 +277,7 @@ class _Evaluator(Satisfying):
         tail: Tail
         if out.status is not None:
             status, reason = out.status, out.reason
-            phrase = event_phrase(out.event) if out.event is not None else None
+            phrase = self._phrase(out.event) if out.event is not None else None
             tail = (ending_tail, status, out.label, phrase, out.closed_on)
             branch = f"ending:{reason}"
         elif (
@@ -284,7 +294,7 @@ class _Evaluator(Satisfying):
             status, reason = _status_of(out.met_on, due, scope.end, run.as_of)
             branch = _branch(cr, t)
             until = seen.until if status == "overdue" and seen is not None and run.clipped else None
-            phrase = event_phrase(out.event) if out.event is not None else None
+            phrase = self._phrase(out.event) if out.event is not None else None
             tail = (
                 outcome_tail,
                 status,
@@ -477,19 +487,11 @@ class _Evaluator(Satisfying):
                 break
             if out and out[-1].anchor == d:
                 continue  # two such events on one day make one obligation
-            anchor = (d, f"the date of {event_phrase(ev)}")
+            anchor = (d, f"the date of {self._phrase(ev)}")
             ob = self._obligation(var.versions, scope, len(out) + 1, anchor_override=anchor)
             if ob is not None:
                 out.append(ob)
         return out
-
-
-def _not_in_force_tail(versions: Sequence[Rule], on: date) -> str:
-    starts = ", ".join(fmt_date(v.in_force.start) for v in versions)
-    return (
-        f"Not evaluated: no version of this rule was in force on {fmt_date(on)} "
-        f"(versions start {starts})."
-    )
 
 
 def _branch(cr: CompiledRule, t: Timing) -> str:

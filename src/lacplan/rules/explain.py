@@ -8,6 +8,7 @@ one real explanation for every rule and branch (generated, checked in CI).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Final, NamedTuple, Protocol
 
@@ -48,6 +49,7 @@ __all__ = [
     "explanation",
     "head",
     "itself",
+    "not_in_force_tail",
     "outcome_tail",
     "too_late_tail",
     "verdict",
@@ -254,6 +256,15 @@ def ending_tail(status: str, label: str, event: str | None, on: date | None) -> 
     if label:
         return f"{verdict(status)}: {label} ({event}, {fmt_date(on)})."
     return f"{verdict(status)}: {event} on {fmt_date(on)}."
+
+
+def not_in_force_tail(versions: Sequence[Rule], on: date) -> str:
+    """Why no version of a rule judged it: none was in force on ``on``."""
+    starts = ", ".join(fmt_date(v.in_force.start) for v in versions)
+    return (
+        f"Not evaluated: no version of this rule was in force on {fmt_date(on)} "
+        f"(versions start {starts})."
+    )
 
 
 def too_late_tail(closes: date | None) -> str:

@@ -175,6 +175,7 @@ class Run:
     clipped: bool = False  # as_of was moved back to the data's last day
     spans: dict[tuple[int, int], list[tuple[date, date, str]]] = field(default_factory=dict)
     # memo of the calendar windows of each convention's terms (``Windowing._spans``)
+    phrases: dict[int, str] = field(default_factory=dict)  # each event's phrase, by identity
 
 
 def _canonical(event: Event) -> str:
