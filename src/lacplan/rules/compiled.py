@@ -19,9 +19,10 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from lacplan.calendar import age_on
-from lacplan.offsets import Shift, shifter
+from lacplan.offsets import Offset, Shift, shifter
 from lacplan.rules.explain import cited
-from lacplan.rules.resolve import _TESTS, Resolver
+from lacplan.rules.facts import DATE_FACTS
+from lacplan.rules.resolve import _TESTS, SCOPE_REFS, Resolver
 from lacplan.rules.schema import (
     AgeCondition,
     AllCondition,
@@ -83,10 +84,45 @@ def date_ref(ref: str) -> DateFn:
     if ref == "period.first_placement_start":
         return _first_placement_start
 
+    if ref.startswith("rule:"):
+        return _rule_field(ref)
+    if ref.startswith("fact:"):
+        return _fact(ref[5:])
+
     def generic(r: Resolver, s: Scope, local: Local) -> date | None:
         return r._ref(ref, s, local)
 
     return generic
+
+
+def _rule_field(ref: str) -> DateFn:
+    """``rule:<id>.due|met_on|closed_on``: the field of the first obligation of an earlier rule
+    in this scope (else in the period), as ``Resolver._ref`` reads it."""
+    rule_id, _, fld = ref[5:].partition(".")
+    get = attrgetter(fld if fld in ("due", "met_on") else "closed_on")
+
+    def rule_field(r: Resolver, s: Scope, local: Local) -> date | None:
+        obs = s.results.get(rule_id) or r.run.results.get(rule_id)
+        if not obs:
+            return None
+        found: date | None = get(obs[0])
+        return found
+
+    return rule_field
+
+
+def _fact(name: str) -> DateFn:
+    """``fact:<name>``: a derived fact of the case, computed once per case."""
+    compute = DATE_FACTS[name]
+
+    def fact(r: Resolver, s: Scope, local: Local) -> date | None:
+        run = r.run
+        facts = run.facts
+        if name not in facts:
+            facts[name] = compute(run.case, run.as_of)
+        return facts[name]
+
+    return fact
 
 
 def _period_start(r: Resolver, s: Scope, local: Local) -> date | None:
@@ -117,10 +153,45 @@ def date_expr(expr: DateExpr) -> DateFn:
     ):
         return date_ref(expr.ref)
 
+    if (
+        expr.offset is not None
+        and expr.minus_months_convention is None
+        and expr.plus_days_field is None
+        and expr.not_before is None
+        and expr.latest_before is None
+        and expr.first_on_or_after is None
+    ):
+        return _offset_only(expr, expr.offset)
+
     def shifted(r: Resolver, s: Scope, local: Local) -> date | None:
         return r._date(expr, s, local)
 
     return shifted
+
+
+def _offset_only(expr: DateExpr, offset: Offset) -> DateFn:
+    """A reference plus an offset, as ``Resolver._date`` resolves it: from a scope-level date
+    (``placement.start + 12 months``) computed once per scope and kept in ``scope.dates``."""
+    base, shift, key = date_ref(expr.ref), shifter(offset), id(expr)
+
+    def plus_offset(r: Resolver, s: Scope, local: Local) -> date | None:
+        d = base(r, s, local)
+        if d is None:
+            return None
+        run = r.run
+        return shift(d, run.calendar, run.conventions.month_arithmetic)
+
+    if expr.ref not in SCOPE_REFS:
+        return plus_offset
+
+    def scope_plus_offset(r: Resolver, s: Scope, local: Local) -> date | None:
+        dates = s.dates
+        if key in dates:
+            return dates[key]
+        d = dates[key] = plus_offset(r, s, local)
+        return d
+
+    return scope_plus_offset
 
 
 def optional_date(expr: DateExpr | None) -> DateFn | None:

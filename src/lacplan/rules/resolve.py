@@ -34,12 +34,12 @@ from lacplan.rules.schema import (
 )
 from lacplan.rules.state import EMPTY_INDEX, EventIndex, Run, Scope
 
-__all__ = ["Resolver"]
+__all__ = ["SCOPE_REFS", "Resolver"]
 
 _DAY = timedelta(days=1)
 
-# Date references fixed for a scope (not depending on the obligation being computed).
-_SCOPE_REFS = frozenset(
+#: Date references fixed for a scope (not depending on the obligation being computed).
+SCOPE_REFS = frozenset(
     {"period.start", "period.first_placement_start", "placement.start", "placement.end"}
 )
 
@@ -111,8 +111,8 @@ class Resolver:
             return self._ref(expr.ref, scope, local)
         # Offsets from scope-level dates (e.g. placement start + 12 months) are computed once.
         fixed = (
-            expr.ref in _SCOPE_REFS
-            and (expr.not_before is None or expr.not_before in _SCOPE_REFS)
+            expr.ref in SCOPE_REFS
+            and (expr.not_before is None or expr.not_before in SCOPE_REFS)
             and expr.latest_before is None
             and expr.first_on_or_after is None
         )
