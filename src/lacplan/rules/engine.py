@@ -374,7 +374,7 @@ class _Evaluator(Satisfying):
             (explanation, timing, no_head, tail, cr.citing[timing.option_index]),
         )
         ob.__class__ = Obligation
-        return cast(Obligation, ob)
+        return ob  # type: ignore[return-value]  # an Obligation now (no call to typing.cast)
 
     # ------------------------------------------------------------------ schedules
     def rule(self, rp: RuleProgram, scope: Scope) -> list[Obligation]:
