@@ -330,15 +330,29 @@ def test_stdin_without_label_columns_is_not_copied(
         assert capsys.readouterr().out
 
 
+def _labelled(child_id: str, labels: dict[str, str]) -> dict[str, object]:
+    """A valid case with ``labels`` (only accepted records' label keys are read ahead)."""
+    period = {"start": "2020-01-06", "placements": [{"placement_id": "P", "start": "2020-01-06"}]}
+    return {
+        "child_id": child_id,
+        "date_of_birth": "2010-05-01",
+        "labels": labels,
+        "periods": [period],
+    }
+
+
 def test_scan_label_keys_reads_the_copy_of_stdin(tmp_path: Path) -> None:
     copy = tmp_path / "copy"
-    copy.write_text('{"child_id": "A", "labels": {"b": "1"}}\n{"labels": {"a": "2"}}\n', "utf-8")
+    lines = [_labelled("A", {"b": "1"}), _labelled("B", {"a": "2"}), {"labels": {"c": "3"}}]
+    copy.write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
     assert scan_label_keys(["-"]) is None
-    assert scan_label_keys(["-"], stdin=str(copy)) == ["a", "b"]
+    assert scan_label_keys(["-"], stdin=str(copy)) == ["a", "b"]  # not c: that record is rejected
     pretty = tmp_path / "cases.json"
-    pretty.write_text(json.dumps([{"labels": {"z": "1"}}, {"labels": {"y": "2"}}], indent=2))
+    pretty.write_text(
+        json.dumps([_labelled("C", {"z": "1"}), _labelled("D", {"y": "2"})], indent=2)
+    )
     one = tmp_path / "one.json"
-    one.write_text(json.dumps({"labels": {"x": "1"}}, indent=2), encoding="utf-8")
+    one.write_text(json.dumps(_labelled("E", {"x": "1"}), indent=2), encoding="utf-8")
     assert scan_label_keys([str(pretty), str(one), "-"], stdin=str(copy)) == [
         *("a", "b", "x", "y", "z")
     ]

@@ -16,8 +16,9 @@ from __future__ import annotations
 import json as stdjson  # (the name json is the sibling module lacplan.adapters.json)
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from io import BytesIO
 from typing import IO, Any, Final
 
 from lacplan.adapters.json import JSONL_SUFFIXES, load_cases
@@ -29,6 +30,8 @@ from lacplan.adapters.ssd.readers import sniff as sniff_ssd
 from lacplan.adapters.ssda903 import read_ssda903
 from lacplan.adapters.ssda903.readers import SUFFIXES as SSDA903_SUFFIXES
 from lacplan.adapters.ssda903.readers import files_in
+from lacplan.domain.case import Case
+from lacplan.domain.validation import RecordError
 from lacplan.errors import UsageError
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
 #: ``--input-format`` values.
 INPUT_FORMATS: Final[tuple[str, ...]] = ("json", "ssda903", "ssd", "auto")
 _JSON_SUFFIXES: Final = (".json", *JSONL_SUFFIXES)
+_BOM: Final = b"\xef\xbb\xbf"
 
 
 def _json_files_in(directory: str) -> list[str]:
@@ -143,15 +147,21 @@ def read_inputs(
     return batch
 
 
-def _labels_of(obj: object, keys: set[str]) -> None:
-    if isinstance(obj, dict):
-        labels = obj.get("labels")
-        if isinstance(labels, dict):
-            keys.update(k for k in labels if isinstance(k, str))
-    elif isinstance(obj, list):
-        for item in obj:
-            if isinstance(item, dict):
-                _labels_of(item, keys)
+def _new_label_keys(obj: object, keys: set[str]) -> bool:
+    """Whether the record ``obj`` names a label key not in ``keys`` (a cheap look: only such
+    records are validated, to learn whether the loader accepts them)."""
+    if not isinstance(obj, dict):
+        return False
+    labels = obj.get("labels")
+    return isinstance(labels, dict) and any(isinstance(k, str) and k not in keys for k in labels)
+
+
+def _accepted_label_keys(records: Iterable[Case | RecordError], keys: set[str]) -> None:
+    """Add the label keys of the records the loader accepts (a rejected record's keys are
+    shown nowhere, not even as a column header)."""
+    for record in records:
+        if isinstance(record, Case):
+            keys.update(record.labels)
 
 
 def scan_label_keys(
@@ -162,7 +172,9 @@ def scan_label_keys(
     ``stdin``, the path of a copy of it (read as JSON, as :func:`read_inputs` reads it);
     without one the keys cannot be known without holding the input, and the answer is
     ``None``. SSDA903 files and SSD tables carry no labels. JSON Lines are read a line at a
-    time. Records that are not valid JSON are skipped here (the loader reports them)."""
+    time. Only the records the loader accepts count (a rejected record's label names appear
+    nowhere, not even as a column header): a record naming a key not yet known is validated as
+    the loader validates it; the others are only parsed."""
     if input_format in ("ssda903", "ssd"):
         return []
     files: list[tuple[str, bool]] = []  # (path, named as JSON Lines)
@@ -183,7 +195,7 @@ def scan_label_keys(
 
 def _object_line(line: bytes) -> dict[str, object] | None:
     """The object on ``line`` if it is one complete JSON object, else ``None``."""
-    if not line.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
+    if not line.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return None
     try:
         obj = stdjson.loads(line)
@@ -192,26 +204,39 @@ def _object_line(line: bytes) -> dict[str, object] | None:
     return obj if isinstance(obj, dict) else None
 
 
+#: The name under which one line is validated: a JSON Lines name, so the loader reads it as a
+#: line of a JSON Lines file.
+_ONE_LINE: Final = "line.jsonl"
+
+
 def _scan_file(path: str, jsonl: bool, keys: set[str]) -> None:
-    """Add the label keys of the records in one JSON file. As the loader tells them apart: a
-    file named as JSON Lines, or whose first non-blank line is a complete object, is read a
-    line at a time; otherwise it is one document (an object or an array)."""
+    """Add the label keys of the records in one JSON file that the loader accepts. As the
+    loader tells them apart: a file named as JSON Lines, or whose first non-blank line is a
+    complete object, is read a line at a time, and a line naming a key not yet known is
+    validated as the loader validates a line; otherwise the file is one document (an object or
+    an array), loaded as the loader loads it."""
     with open(path, "rb") as fh:
         lines = iter(fh)
+        at_start = True  # a byte order mark is dropped from the file's first line only
         if not jsonl:
-            first = next((ln for ln in lines if ln.strip(b"\xef\xbb\xbf \t\r\n")), b"")
+            found = next(
+                ((n, ln) for n, ln in enumerate(lines) if ln.strip(b"\xef\xbb\xbf \t\r\n")), None
+            )
+            if found is None:
+                return
+            n, first = found
             obj = _object_line(first)
-            if obj is not None:
-                _labels_of(obj, keys)
-            elif first:
-                try:
-                    _labels_of(stdjson.loads(first + fh.read()), keys)
-                    return
-                except ValueError:
-                    fh.seek(0)  # not one document: whatever lines are objects count
-                    lines = iter(fh)
+            if obj is None or (n and first.startswith(_BOM)):
+                # One document (or a byte order mark past the first line): as the loader has it.
+                _accepted_label_keys(load_cases(path), keys)
+                return
+            if _new_label_keys(obj, keys):
+                _accepted_label_keys(load_cases(BytesIO(first), name=_ONE_LINE), keys)
+            at_start = False
         for line in lines:
-            try:
-                _labels_of(stdjson.loads(line), keys)
-            except ValueError:
-                continue
+            if at_start:
+                at_start = False
+            elif line.startswith(_BOM):
+                continue  # a byte order mark inside the file: the loader rejects the line
+            if _new_label_keys(_object_line(line), keys):
+                _accepted_label_keys(load_cases(BytesIO(line), name=_ONE_LINE), keys)

@@ -64,17 +64,17 @@ class EventIndex:
         hit = self._memo.get(key)
         if hit is not None:
             return hit
-        out: EventList = []
-        for m in matches:
-            lst = self.by_type.get(m.type)
-            if not lst:
-                continue
-            if m.fields or m.null_fields:
-                out.extend([t for t in lst if _fields_match(t[2], m)])
-            else:
-                out.extend(lst)
-        if len(matches) > 1:
+        out: EventList
+        if len(matches) > 1:  # the union of each match's own (memoised) selection
+            out = []
+            for m in matches:
+                out.extend(self.select((m,), id(m))[0])
             out.sort(key=_date_and_position)
+        else:
+            m = matches[0]
+            out = self.by_type.get(m.type) or []
+            if out and (m.fields or m.null_fields):
+                out = [t for t in out if _fields_match(t[2], m)]
         result = (out, [t[0] for t in out])
         self._memo[key] = result
         return result
