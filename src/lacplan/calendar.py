@@ -139,6 +139,13 @@ _MONTH_NAMES = (
 )
 
 
+@lru_cache(maxsize=16_384)  # a pure function: a report writes the same few dates many times
+def iso_date(d: date) -> str:
+    """``d.isoformat()`` (``2021-01-20``), remembered: each obligation's key and its rows'
+    anchor, due and met_on are written with it (``date.isoformat`` costs more than the lookup)."""
+    return d.isoformat()
+
+
 @lru_cache(maxsize=16_384)  # a pure function: explanations name the same few dates often
 def fmt_date(d: date) -> str:
     """``Wed 20 Jan 2021``: the date style used in every explanation (locale-independent)."""

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Final, cast
 
+from lacplan.calendar import iso_date
 from lacplan.errors import UsageError
 from lacplan.escape import excel_safe as safe
 from lacplan.report import OBLIGATION_FIELDS, ROW_FIELDS, ChildResult, Obligation
@@ -95,14 +96,14 @@ def _value(field: str, iso: bool) -> str:
     if field not in OBLIGATION_FIELDS:
         raise ValueError(f"not an obligation field: {field!r}")
     if iso and field in _ISO_FIELDS:
-        return f"(None if (_{field} := o.{field}) is None else _{field}.isoformat())"
+        return f"(None if (_{field} := o.{field}) is None else _iso(_{field}))"
     return f"o.{field}"
 
 
 def _compiled(source: str, name: str) -> Callable[..., Any]:
     """The function ``name`` defined by ``source`` (built from checked field names only, like
     ``collections.namedtuple``: one attribute read per chosen field, nothing else)."""
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"_iso": iso_date}
     exec(compile(source, f"<lacplan.columns {name}>", "exec"), namespace)
     return cast("Callable[..., Any]", namespace[name])
 

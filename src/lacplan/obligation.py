@@ -22,6 +22,8 @@ from dataclasses import FrozenInstanceError
 from datetime import date
 from typing import Any, cast
 
+from lacplan.calendar import iso_date
+
 __all__ = ["OBLIGATION_FIELDS", "Obligation", "Recipe", "lazy_obligation"]
 
 #: Output columns of an obligation, in order (a contract: add, don't rename).
@@ -58,7 +60,7 @@ _EXPLANATION_AT = OBLIGATION_FIELDS.index("explanation")
 
 
 def _iso(d: date | None) -> str | None:
-    return None if d is None else d.isoformat()
+    return None if d is None else iso_date(d)
 
 
 class _Fields:

@@ -179,7 +179,7 @@ def _offset_only(expr: DateExpr, offset: Offset) -> DateFn:
         if d is None:
             return None
         run = r.run
-        return shift(d, run.calendar, run.conventions.month_arithmetic)
+        return shift(d, run.calendar, run.months)
 
     if expr.ref not in SCOPE_REFS:
         return plus_offset
@@ -386,6 +386,7 @@ class CompiledRule:
     __slots__ = (
         "anchors",
         "applies",
+        "base_rule",
         "by_anchor",
         "chain",
         "cite",
@@ -411,12 +412,20 @@ class CompiledRule:
         "sat_scope",
         "sat_start",
         "sat_within",
+        "title",
         "unfixed_exemptions",
+        "variant",
+        "version",
     )
 
     def __init__(self, decl: Rule, layer: Layer, reads: frozenset[str]) -> None:
         self.decl = decl
         self.id = decl.id
+        # What every obligation carries, read once (a slot reads faster than a model's field).
+        self.title = decl.title
+        self.version = decl.version
+        self.variant = decl.variant
+        self.base_rule = decl.base_rule
         self.layer = layer
         self.reads = reads
         self.chain = isinstance(decl.schedule, Chain)
@@ -428,8 +437,9 @@ class CompiledRule:
         self.exemptions: tuple[tuple[Test | None, Test | None, Exemption], ...] = tuple(
             (*split(ex.when), ex) for ex in decl.exemptions
         )
-        self.anchors: tuple[tuple[Test | None, DateFn, AnchorOption, str | None], ...] = tuple(
-            (conditions(opt.when), date_expr(opt.date), opt, _carried(opt)) for opt in decl.anchor
+        self.anchors: tuple[tuple[Test | None, DateFn, str, str | None], ...] = tuple(
+            (conditions(opt.when), date_expr(opt.date), opt.label, _carried(opt))
+            for opt in decl.anchor
         )
         self.offsets: tuple[
             tuple[
@@ -438,6 +448,7 @@ class CompiledRule:
                 tuple[tuple[Test | None, DateFn, EarlierDue], ...],
                 tuple[str, str],
                 Shift | None,
+                Offset | None,
             ],
             ...,
         ] = tuple(
@@ -447,6 +458,7 @@ class CompiledRule:
                 tuple((conditions(e.when), date_expr(e.date), e) for e in opt.earlier_of),
                 _cite(opt, decl),
                 None if opt.offset is None else shifter(opt.offset),
+                opt.offset,
             )
             for opt in decl.offsets
         )

@@ -26,7 +26,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import cast
 
-from lacplan.calendar import WorkingDayCalendar, birthday
+from lacplan.calendar import WorkingDayCalendar, birthday, iso_date
 from lacplan.model import Case, Event, assign_events
 from lacplan.obligation import _Fields
 from lacplan.offsets import offset_note
@@ -109,7 +109,7 @@ class _Evaluator(Satisfying):
     def _anchor(
         self, cr: CompiledRule, scope: Scope, local: dict[str, date | None]
     ) -> tuple[date, Note] | None:
-        for when, resolve, opt, carried in cr.anchors:
+        for when, resolve, label, carried in cr.anchors:
             if when is not None and not when(self, scope, local):
                 continue
             d = resolve(self, scope, local)
@@ -120,8 +120,8 @@ class _Evaluator(Satisfying):
                 # read only when an explanation is written.
                 prior = scope.results.get(carried) or self.run.results.get(carried)
                 if prior:
-                    return d, (itself, opt.label, prior[0])
-            return d, opt.label
+                    return d, (itself, label, prior[0])
+            return d, label
         return None
 
     def _timing(
@@ -138,10 +138,11 @@ class _Evaluator(Satisfying):
             )
         local: dict[str, date | None] = {}
         run = self.run
-        seen, period = run.seen, scope.period
-        if seen is not None or period.started_before_data:
+        seen = run.seen
+        if seen is not None or scope.before_data:
+            start = scope.period.start
             first = seen.start(cr.reads) if seen is not None else None
-            local["data.start"] = period.start if first is None else max(first, period.start)
+            local["data.start"] = start if first is None else max(first, start)
         anchor = anchor_override or self._anchor(cr, scope, local)
         if anchor is None:
             return None
@@ -155,11 +156,10 @@ class _Evaluator(Satisfying):
             if rest is None or rest(self, scope, local):
                 index = i
                 break
-        _, option, earliers, _, shift = offsets[index]
-        offset = option.offset
+        _, option, earliers, _, shift, offset = offsets[index]
         if offset is None or shift is None:
             return _new(Timing, (anchor, None, "", option, index, None, -1, None))
-        months = run.conventions.month_arithmetic
+        months = run.months
         due = shift(anchor[0], run.calendar, months)
         note = (offset_note, anchor[0], offset, run.calendar, months)
         capped: tuple[str, date, Note] | None = None
@@ -259,9 +259,8 @@ class _Evaluator(Satisfying):
                     f"{verdict(ex.status)}: {ex.label}.",
                     f"exemption:{ex.reason}",
                 )
-        period = scope.period
-        if period.started_before_data and t.anchor[0] <= period.start:
-            return self._unjudged(cr, scope, sequence, t, unknown_start(period.start, seen))
+        if scope.before_data and t.anchor[0] <= (start := scope.period.start):
+            return self._unjudged(cr, scope, sequence, t, unknown_start(start, seen))
         if seen is not None:
             lo, _, hi = self._bounds(cr, scope, local, window)
             judged = seen.judge(
@@ -335,7 +334,6 @@ class _Evaluator(Satisfying):
         run = self.run
         a_date = timing.anchor[0]
         due = timing.due
-        decl = cr.decl
         layer = cr.layer
         label, url = cr.offsets[timing.option_index][3] if timing.option is not None else cr.cite
         if status == "met_late" and met_on and due:
@@ -344,19 +342,18 @@ class _Evaluator(Satisfying):
             days_late = (run.as_of - due).days
         else:
             days_late = None
-        placement = scope.placement
         no_head = due is None and branch.startswith("exemption:")
         # What ``lazy_obligation`` does, inlined (the engine's hottest constructor).
         ob = _Fields(
-            f"{scope.key_prefix}{cr.id}:{a_date.isoformat()}",
+            f"{scope.key_prefix}{cr.id}:{iso_date(a_date)}",
             cr.id,
-            decl.title,
+            cr.title,
             layer.source,
-            decl.version,
-            decl.variant,
-            run.case.child_id,
-            scope.period.period_id,
-            placement.placement_id if placement is not None else None,
+            cr.version,
+            cr.variant,
+            run.child_id,
+            scope.period_id,
+            scope.placement_id,
             sequence,
             a_date,
             due,
@@ -366,7 +363,7 @@ class _Evaluator(Satisfying):
             days_late,
             label,
             url,
-            decl.base_rule,
+            cr.base_rule,
             closed_on,
             branch,
             "",

@@ -73,8 +73,9 @@ class EventIndex:
         else:
             m = matches[0]
             out = self.by_type.get(m.type) or []
-            if out and (m.fields or m.null_fields):
-                out = [t for t in out if _fields_match(t[2], m)]
+            fields, nulls = m.fields, m.null_fields  # read once (a model's fields read slowly)
+            if out and (fields or nulls):
+                out = [t for t in out if _fields_match(t[2], fields, nulls)]
         result = (out, [t[0] for t in out])
         self._memo[key] = result
         return result
@@ -90,12 +91,15 @@ _date = itemgetter(0)
 _date_and_position = itemgetter(0, 1)
 
 
-def _fields_match(event: Event, match: EventMatch) -> bool:
+def _fields_match(
+    event: Event, fields: tuple[tuple[str, Any], ...], null_fields: tuple[str, ...]
+) -> bool:
+    """Whether ``event`` has each of ``fields`` (an ``EventMatch``'s) and ``null_fields`` unset."""
     values = event.__dict__  # a model's fields (an absent one is a field of another event type)
-    for k, v in match.fields:  # plain loops: no generator per call in the hot path
+    for k, v in fields:  # plain loops: no generator per call in the hot path
         if values.get(k, _MISSING) != v:
             return False
-    for k in match.null_fields:  # noqa: SIM110
+    for k in null_fields:  # noqa: SIM110
         if values.get(k, _MISSING) is not None:
             return False
     return True
@@ -125,10 +129,19 @@ class Scope:
     inside: dict[int, tuple[EventList, list[date]]] = field(default_factory=dict)
     live: dict[int, Any] = field(default_factory=dict)  # memo of each rule version's options
     # and exemptions whose scope-fixed conditions hold (``CompiledRule.live_options``)
+    # Read once from the (pydantic) period and placement: a model's attribute is slower to read
+    # than a slot, and the engine reads these for every obligation.
+    period_id: str = field(init=False)
+    placement_id: str | None = field(init=False)
+    before_data: bool = field(init=False)  # the period started before the data
 
     def __post_init__(self) -> None:
         if self.own_end is None:
             self.own_end = self.end
+        period = self.period
+        self.period_id = period.period_id
+        self.placement_id = None if self.placement is None else self.placement.placement_id
+        self.before_data = period.started_before_data
 
     @property
     def kind(self) -> Literal["period", "placement"]:
@@ -176,6 +189,12 @@ class Run:
     spans: dict[tuple[int, int], list[tuple[date, date, str]]] = field(default_factory=dict)
     # memo of the calendar windows of each convention's terms (``Windowing._spans``)
     phrases: dict[int, str] = field(default_factory=dict)  # each event's phrase, by identity
+    child_id: str = field(init=False)  # read once from the (pydantic) case
+    months: Literal["calendar", "fixed_days"] = field(init=False)  # month arithmetic (A3)
+
+    def __post_init__(self) -> None:
+        self.child_id = self.case.child_id
+        self.months = self.conventions.month_arithmetic
 
 
 def _canonical(event: Event) -> str:

@@ -108,7 +108,7 @@ class Windowing(Resolver):
         start = first
         while start <= limit and len(out) < _WINDOW_LIMIT:
             step = type(every)(n=every.n * (len(out) + 1))
-            nxt = offset_date(first, step, run.calendar, run.conventions.month_arithmetic)
+            nxt = offset_date(first, step, run.calendar, run.months)
             end = nxt - timedelta(days=1)
             n = len(out) + schedule.number_from
             name = schedule.name.format(n=n, nth=_ordinal(n))
