@@ -48,7 +48,9 @@ def assign_events(case: Case) -> tuple[Assignment, ...]:
     periods = case.periods
     p_starts = [p.start for p in periods]
     p_ends: list[date | None] = [p.end for p in periods]
-    tables: dict[int, tuple[list[date], list[date | None]]] = {}
+    p_ids = [p.period_id for p in periods]
+    # Each period's placements as (starts, ends, ids), made when first needed.
+    tables: dict[int, tuple[list[date], list[date | None], list[str]]] = {}
     made: dict[tuple[str | None, str | None], Assignment] = {}  # one object per pair (frozen)
 
     def assignment(period_id: str | None, placement_id: str | None) -> Assignment:
@@ -60,23 +62,25 @@ def assign_events(case: Case) -> tuple[Assignment, ...]:
 
     out: list[Assignment] = []
     for event in case.events:
-        i, _ = _locate(event.date, p_starts, p_ends)
+        values = event.__dict__  # the model's fields, read once
+        day, placement_id = values["date"], values["placement_id"]
+        i, _ = _locate(day, p_starts, p_ends)
         if i is None:
-            out.append(assignment(None, event.placement_id))
+            out.append(assignment(None, placement_id))
             continue
-        period = periods[i]
-        if event.placement_id is not None:
-            out.append(assignment(period.period_id, event.placement_id))
+        if placement_id is not None:
+            out.append(assignment(p_ids[i], placement_id))
             continue
         table = tables.get(i)
         if table is None:
-            table = (
-                [pl.start for pl in period.placements],
-                [period.placement_end(pl) for pl in period.placements],
+            period = periods[i]
+            pls = period.placements
+            table = tables[i] = (
+                [pl.start for pl in pls],
+                [period.placement_end(pl) for pl in pls],
+                [pl.placement_id for pl in pls],
             )
-            tables[i] = table
-        j, _ = _locate(event.date, *table)
-        out.append(
-            assignment(period.period_id, None if j is None else period.placements[j].placement_id)
-        )
+        starts, ends, ids = table
+        j, _ = _locate(day, starts, ends)
+        out.append(assignment(p_ids[i], None if j is None else ids[j]))
     return tuple(out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, Final
 
 from lacplan.calendar import birthday, fmt_date
@@ -16,9 +16,11 @@ from lacplan.domain.fields import _q
 
 __all__ = ["FINDING_CODES", "Finding", "case_findings"]
 
-#: Each event type's compared fields as one getter (every type has at least two: a tuple).
-_COMPARED_OF: Final[dict[str, attrgetter[Any]]] = {
-    t: attrgetter(*names) for t, names in _COMPARED_FIELDS.items()
+#: Each event type's compared fields as one getter of the event's field values (its
+#: ``__dict__``: one read of a model rather than one per field; every type has at least two
+#: compared fields, so the getter gives a tuple).
+_COMPARED_OF: Final[dict[str, itemgetter[Any]]] = {
+    t: itemgetter(*names) for t, names in _COMPARED_FIELDS.items()
 }
 
 FINDING_CODES: Final[tuple[str, ...]] = (
@@ -140,7 +142,8 @@ def case_findings(
     seen: dict[tuple[Any, ...], int] = {}
     born = case.date_of_birth
     for k, (event, assigned) in enumerate(zip(case.events, assignments, strict=True)):
-        day, kind = event.date, event.type
+        values = event.__dict__  # the model's fields, read once
+        day, kind = values["date"], values["type"]
         if as_of is not None and day > as_of:
             continue
         name = _EventName(event)  # written only into a finding's message
@@ -189,8 +192,8 @@ def case_findings(
                 "refusal (of sufficient age and understanding) ends a health duty, so the "
                 "assessment is still due.",
             )
-        if event.placement_id is not None:
-            owner = placement_period.get(event.placement_id)
+        if (placement_id := values["placement_id"]) is not None:
+            owner = placement_period.get(placement_id)
             if owner is not None and owner != assigned.period_id:
                 where = (
                     f"in period {_q(assigned.period_id)}"
@@ -200,10 +203,10 @@ def case_findings(
                 add(
                     "placement_of_other_period",
                     f"events[{k}].placement_id",
-                    f"the {name} names placement {_q(event.placement_id)} of period "
+                    f"the {name} names placement {_q(placement_id)} of period "
                     f"{_q(owner)} but is dated {where}. Check the date and the placement_id.",
                 )
-        key = (assigned.placement_id, _COMPARED_OF[kind](event))
+        key = (assigned.placement_id, _COMPARED_OF[kind](values))
         first = seen.setdefault(key, k)
         if first != k:
             add(

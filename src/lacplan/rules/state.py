@@ -209,7 +209,8 @@ def engine_order(events: Sequence[Event]) -> list[int]:
     n = len(events)
     if n < 2:
         return list(range(n))
-    keys = [(e.date, e.event_id is None, e.event_id or "") for e in events]
+    fields = [e.__dict__ for e in events]  # each model's fields, read once
+    keys = [(v["date"], v["event_id"] is None, v["event_id"] or "") for v in fields]
     order = sorted(range(n), key=keys.__getitem__)
     if len(set(keys)) == n:
         return order  # no two events share a key: no tie to break
@@ -237,11 +238,12 @@ def index_events(
     events = case.events
     for pos, k in enumerate(engine_order(events)):
         event, where = events[k], assignments[k]
-        d = event.date
+        values = event.__dict__  # the model's fields, read once
+        d = values["date"]
         if d > as_of or d < born:
             continue
         entry = (d, pos, event)
-        kind = event.type
+        kind = values["type"]
         lst = child_types.get(kind)
         if lst is None:
             child_types[kind] = [entry]
