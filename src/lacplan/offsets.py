@@ -138,6 +138,17 @@ def shifter(offset: Offset) -> Shift:
     return months_after
 
 
+def fixed_note(offset: Offset) -> str | None:
+    """The note :func:`apply_offset` writes for ``offset`` when it is the same whatever the
+    anchor (days: none; weeks: how many calendar days), else ``None`` (a compiled rule keeps
+    the text instead of a recipe per obligation)."""
+    if offset.unit == "days":
+        return ""
+    if offset.unit == "weeks":
+        return f"{7 * offset.n} calendar days"
+    return None
+
+
 def offset_note(
     anchor: date,
     offset: Offset,
@@ -166,10 +177,9 @@ def apply_offset(
             return result, note
         step = calendar.explain(anchor, offset.n)
         return step.result, step.describe()
-    if offset.unit == "days":
-        return anchor + timedelta(days=offset.n), ""
-    if offset.unit == "weeks":
-        return anchor + timedelta(weeks=offset.n), f"{7 * offset.n} calendar days"
+    fixed = fixed_note(offset)
+    if fixed is not None:  # days or weeks
+        return offset_date(anchor, offset, calendar, month_arithmetic), fixed
     if month_arithmetic == "fixed_days":
         days = FIXED_DAYS_PER_MONTHS.get(abs(offset.n), round(abs(offset.n) * 30.4375))
         days = days if offset.n >= 0 else -days

@@ -17,6 +17,7 @@ from lacplan.offsets import (
     WorkingDays,
     apply_offset,
     describe_offset,
+    fixed_note,
     offset_date,
     offset_note,
     shifter,
@@ -93,3 +94,29 @@ def test_offset_date_and_note_are_apply_offset_in_two_halves(
 )
 def test_shifter_hand_computed(anchor: date, offset: Offset, months: str, due: date) -> None:
     assert shifter(offset)(anchor, CAL, months) == due
+
+
+def test_fixed_note_hand_computed() -> None:
+    # The note of a days or weeks offset names no date: 6 weeks after Mon 23 Dec 2024 is
+    # Mon 3 Feb 2025 whatever the holidays between (Christmas Day, Boxing Day, New Year's Day).
+    assert fixed_note(Weeks(n=6)) == "42 calendar days"
+    assert apply_offset(date(2024, 12, 23), Weeks(n=6), CAL) == (
+        date(2025, 2, 3),
+        "42 calendar days",
+    )
+    assert fixed_note(Days(n=28)) == ""
+    assert fixed_note(WorkingDays(n=20)) is None  # names the holidays skipped: per anchor
+    assert fixed_note(Months(n=3)) is None  # may name a month-end clamp: per anchor
+
+
+@given(
+    anchor=st.dates(date(1995, 1, 1), date(2055, 12, 31)),
+    offset=st.one_of(
+        st.builds(Days, n=st.integers(-400, 400)), st.builds(Weeks, n=st.integers(-60, 60))
+    ),
+    months=st.sampled_from(["calendar", "fixed_days"]),
+)
+def test_a_fixed_note_is_the_note_apply_offset_writes_for_every_anchor(
+    anchor: date, offset: Offset, months: str
+) -> None:
+    assert apply_offset(anchor, offset, CAL, months)[1] == fixed_note(offset)

@@ -19,7 +19,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from lacplan.calendar import age_on
-from lacplan.offsets import Offset, Shift, shifter
+from lacplan.offsets import Offset, Shift, fixed_note, shifter
 from lacplan.rules.explain import cited
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.resolve import _TESTS, SCOPE_REFS, Resolver
@@ -449,6 +449,7 @@ class CompiledRule:
                 tuple[str, str],
                 Shift | None,
                 Offset | None,
+                str | None,
             ],
             ...,
         ] = tuple(
@@ -459,6 +460,7 @@ class CompiledRule:
                 _cite(opt, decl),
                 None if opt.offset is None else shifter(opt.offset),
                 opt.offset,
+                None if opt.offset is None else fixed_note(opt.offset),
             )
             for opt in decl.offsets
         )

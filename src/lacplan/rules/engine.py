@@ -156,12 +156,14 @@ class _Evaluator(Satisfying):
             if rest is None or rest(self, scope, local):
                 index = i
                 break
-        _, option, earliers, _, shift, offset = offsets[index]
+        _, option, earliers, _, shift, offset, fixed = offsets[index]
         if offset is None or shift is None:
             return _new(Timing, (anchor, None, "", option, index, None, -1, None))
         months = run.months
         due = shift(anchor[0], run.calendar, months)
-        note = (offset_note, anchor[0], offset, run.calendar, months)
+        note: Note = (
+            fixed if fixed is not None else (offset_note, anchor[0], offset, run.calendar, months)
+        )
         capped: tuple[str, date, Note] | None = None
         capped_index = -1
         for k, (when, resolve, earlier) in enumerate(earliers):

@@ -234,15 +234,19 @@ def explanation(timing: Timing, no_head: bool, tail: Tail, citing: str) -> tuple
     option = timing.option
     if no_head:  # a duty that does not apply here has no timescale to explain
         text, basis = "", ""
-    else:
+    else:  # each deferred part written here (what _text does, without a call per part)
         capped = timing.capped
+        written: tuple[str, date, str] | None = None
         if capped is not None:
-            capped = (capped[0], capped[1], _text(capped[2]))
+            written = (capped[0], capped[1], _text(capped[2]))
         a_date, a_label = timing.anchor
-        text, basis = head(
-            (a_date, _text(a_label)), timing.due, _text(timing.note), option, capped, timing.window
-        )
-    what = tail if isinstance(tail, str) else _text(tail)
+        if not isinstance(a_label, str):
+            a_label = a_label[0](*a_label[1:])
+        note = timing.note
+        if not isinstance(note, str):
+            note = note[0](*note[1:])
+        text, basis = head((a_date, a_label), timing.due, note, option, written, timing.window)
+    what = tail if isinstance(tail, str) else tail[0](*tail[1:])
     if what:  # the parts that are not empty, joined by spaces (no generator per call)
         text = f"{text} {what}" if text else what
     if citing:
