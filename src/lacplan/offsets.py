@@ -30,6 +30,7 @@ __all__ = [
     "WorkingDays",
     "apply_offset",
     "describe_offset",
+    "fixed_note",
     "shifter",
 ]
 
