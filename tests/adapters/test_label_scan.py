@@ -120,3 +120,15 @@ def test_the_keys_are_those_of_the_records_the_loader_accepts(
     path = _write(tmp_path_factory.mktemp("scan") / name, lines)
     accepted = {k for r in load_cases(path) if isinstance(r, Case) for k in r.labels}
     assert scan_label_keys([path]) == sorted(accepted)
+
+
+def test_a_file_the_loader_rejects_whole_adds_no_key(tmp_path: Path) -> None:
+    # Not named as JSON Lines, and its first line is not one object the loader can read (a key
+    # given twice): the loader reads the file as one document, which is not valid JSON, and
+    # rejects it whole, the valid second line with it.
+    first = json.dumps(_case("A1", {"team": "n"})).replace(
+        '"child_id": "A1"', '"child_id": "A1", "child_id": "A1"'
+    )
+    path = _write(tmp_path / "cases.json", [first, json.dumps(_case("A2", {"iro": "x"}))])
+    assert [r for r in load_cases(path) if isinstance(r, Case)] == []
+    assert scan_label_keys([path]) == []

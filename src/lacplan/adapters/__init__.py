@@ -13,15 +13,13 @@
 
 from __future__ import annotations
 
-import json as stdjson  # (the name json is the sibling module lacplan.adapters.json)
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from io import BytesIO
 from typing import IO, Any, Final
 
-from lacplan.adapters.json import JSONL_SUFFIXES, load_cases
+from lacplan.adapters.json import JSONL_SUFFIXES, accepted_records, load_cases
 from lacplan.adapters.sources import Accounting, Batch, StoredDue
 from lacplan.adapters.ssd import read_ssd
 from lacplan.adapters.ssd.readers import SUFFIXES as SSD_SUFFIXES
@@ -47,7 +45,6 @@ __all__ = [
 #: ``--input-format`` values.
 INPUT_FORMATS: Final[tuple[str, ...]] = ("json", "ssda903", "ssd", "auto")
 _JSON_SUFFIXES: Final = (".json", *JSONL_SUFFIXES)
-_BOM: Final = b"\xef\xbb\xbf"
 
 
 def _json_files_in(directory: str) -> list[str]:
@@ -193,50 +190,10 @@ def scan_label_keys(
     return sorted(keys)
 
 
-def _object_line(line: bytes) -> dict[str, object] | None:
-    """The object on ``line`` if it is one complete JSON object, else ``None``."""
-    if not line.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return None
-    try:
-        obj = stdjson.loads(line)
-    except ValueError:
-        return None
-    return obj if isinstance(obj, dict) else None
-
-
-#: The name under which one line is validated: a JSON Lines name, so the loader reads it as a
-#: line of a JSON Lines file.
-_ONE_LINE: Final = "line.jsonl"
-
-
 def _scan_file(path: str, jsonl: bool, keys: set[str]) -> None:
-    """Add the label keys of the records in one JSON file that the loader accepts. As the
-    loader tells them apart: a file named as JSON Lines, or whose first non-blank line is a
-    complete object, is read a line at a time, and a line naming a key not yet known is
-    validated as the loader validates a line; otherwise the file is one document (an object or
-    an array), loaded as the loader loads it."""
-    with open(path, "rb") as fh:
-        lines = iter(fh)
-        at_start = True  # a byte order mark is dropped from the file's first line only
-        if not jsonl:
-            found = next(
-                ((n, ln) for n, ln in enumerate(lines) if ln.strip(b"\xef\xbb\xbf \t\r\n")), None
-            )
-            if found is None:
-                return
-            n, first = found
-            obj = _object_line(first)
-            if obj is None or (n and first.startswith(_BOM)):
-                # One document (or a byte order mark past the first line): as the loader has it.
-                _accepted_label_keys(load_cases(path), keys)
-                return
-            if _new_label_keys(obj, keys):
-                _accepted_label_keys(load_cases(BytesIO(first), name=_ONE_LINE), keys)
-            at_start = False
-        for line in lines:
-            if at_start:
-                at_start = False
-            elif line.startswith(_BOM):
-                continue  # a byte order mark inside the file: the loader rejects the line
-            if _new_label_keys(_object_line(line), keys):
-                _accepted_label_keys(load_cases(BytesIO(line), name=_ONE_LINE), keys)
+    """Add the label keys of the records in one JSON file that the loader accepts: a record
+    naming a key not yet known is validated as the loader validates it, the others are only
+    parsed (:func:`lacplan.adapters.json.accepted_records`)."""
+    _accepted_label_keys(
+        accepted_records(path, lambda r: _new_label_keys(r, keys), jsonl=jsonl), keys
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import attrgetter
 from typing import IO, Any, Final
 
@@ -27,7 +27,11 @@ from lacplan.domain.case import Case
 from lacplan.domain.validation import Problem, RecordError, _validate, with_origin
 from lacplan.errors import UsageError
 
-__all__ = ["JSONL_SUFFIXES", "Source", "load_cases"]
+__all__ = ["JSONL_SUFFIXES", "Keep", "Source", "accepted_records", "load_cases"]
+
+#: A look at one record's parsed JSON value before it is validated: ``False`` skips it
+#: (:func:`accepted_records`).
+Keep = Callable[[object], bool]
 
 #: File name endings read as JSON Lines without looking at the content.
 JSONL_SUFFIXES: Final[tuple[str, ...]] = (".jsonl", ".ndjson")
@@ -252,14 +256,28 @@ def _jsonl_line(text: _Line, file: str, line: int, data: _Data | None = None) ->
 _Numbered = Iterator[tuple[int, tuple[_Line, _Data]]]
 
 
-def _jsonl(numbered: _Numbered, file: str) -> Iterator[Case | RecordError]:
+def _jsonl(numbered: _Numbered, file: str, keep: Keep | None) -> Iterator[Case | RecordError]:
     for line, (text, data) in numbered:
         if text is not None and not text.strip():
+            continue
+        if keep is not None and not _kept_line(text, keep):
             continue
         yield _jsonl_line(text, file, line, data)
 
 
-def _document(parts: list[_Line], file: str) -> Iterator[Case | RecordError]:
+def _kept_line(text: _Line, keep: Keep) -> bool:
+    """Whether ``keep`` takes the record on a JSON Lines line (a line that is not JSON is a
+    rejection, which no ``keep`` needs to see)."""
+    if text is None:
+        return False
+    try:
+        value = json.loads(text)  # a cheap look (the loader's own reading follows if kept)
+    except (ValueError, RecursionError):
+        return False
+    return keep(value)
+
+
+def _document(parts: list[_Line], file: str, keep: Keep | None) -> Iterator[Case | RecordError]:
     texts = [t for t in parts if t is not None]
     if len(texts) != len(parts):
         yield _rejected(file, 1, "the file is not valid UTF-8; save it as UTF-8.")
@@ -276,17 +294,18 @@ def _document(parts: list[_Line], file: str) -> Iterator[Case | RecordError]:
         return
     if isinstance(value, list):
         for position, item in enumerate(value, start=1):
-            yield _record(item, file, position)
-    else:
+            if keep is None or keep(item):
+                yield _record(item, file, position)
+    elif keep is None or keep(value):
         yield _record(value, file, 1)
 
 
 def _records(
-    lines: Iterator[tuple[_Line, _Data]], file: str, jsonl: bool
+    lines: Iterator[tuple[_Line, _Data]], file: str, jsonl: bool, keep: Keep | None = None
 ) -> Iterator[Case | RecordError]:
     numbered = enumerate(lines, start=1)
     if jsonl:
-        yield from _jsonl(numbered, file)
+        yield from _jsonl(numbered, file, keep)
         return
     found = next(((n, t) for n, (t, _) in numbered if t is None or t.strip()), None)
     if found is None:
@@ -298,20 +317,34 @@ def _records(
         except _BadJson:
             first = None  # not complete on its own line: a pretty-printed object
         if isinstance(first, dict):
+            kept = keep is None or keep(first)
             for next_line, (next_text, next_data) in numbered:
                 if next_text is None or next_text.strip():
-                    yield _record(first, file, line)
-                    yield _jsonl_line(next_text, file, next_line, next_data)
-                    yield from _jsonl(numbered, file)
+                    if kept:
+                        yield _record(first, file, line)
+                    if keep is None or _kept_line(next_text, keep):
+                        yield _jsonl_line(next_text, file, next_line, next_data)
+                    yield from _jsonl(numbered, file, keep)
                     return
-            yield _record(first, file, 1)
+            if kept:
+                yield _record(first, file, 1)
             return
-    yield from _document([text, *(t for _, (t, _) in numbered)], file)
+    yield from _document([text, *(t for _, (t, _) in numbered)], file, keep)
 
 
 def _from_path(path: str, file: str) -> Iterator[Case | RecordError]:
     with open(path, "rb") as fh:
         yield from _records(_read_lines(fh), file, _is_jsonl(path))
+
+
+def accepted_records(path: str, keep: Keep, *, jsonl: bool) -> Iterator[Case | RecordError]:
+    """The records of the JSON file at ``path`` that ``keep`` takes, each validated as
+    :func:`load_cases` validates it; the others are skipped without being validated (``keep``
+    sees each record's parsed JSON value first). ``jsonl``: read the file as JSON Lines whatever
+    its content (a name ending ``.jsonl``), else as :func:`load_cases` tells the formats apart.
+    A file or line the loader rejects as a whole yields its rejection, or nothing."""
+    with open(path, "rb") as fh:
+        yield from _records(_read_lines(fh), path, jsonl, keep)
 
 
 def load_cases(source: Source, *, name: str | None = None) -> Iterator[Case | RecordError]:
