@@ -27,7 +27,7 @@ from lacplan.domain.case import Case
 from lacplan.domain.validation import Problem, RecordError, _validate, with_origin
 from lacplan.errors import UsageError
 
-__all__ = ["JSONL_SUFFIXES", "Keep", "Source", "accepted_records", "load_cases"]
+__all__ = ["JSONL_SUFFIXES", "Source", "load_cases"]
 
 #: A look at one record's parsed JSON value before it is validated: ``False`` skips it
 #: (:func:`accepted_records`).
@@ -342,7 +342,8 @@ def accepted_records(path: str, keep: Keep, *, jsonl: bool) -> Iterator[Case | R
     :func:`load_cases` validates it; the others are skipped without being validated (``keep``
     sees each record's parsed JSON value first). ``jsonl``: read the file as JSON Lines whatever
     its content (a name ending ``.jsonl``), else as :func:`load_cases` tells the formats apart.
-    A file or line the loader rejects as a whole yields its rejection, or nothing."""
+    A file or line the loader rejects as a whole yields its rejection, or nothing. Internal:
+    the label columns' read-ahead (``lacplan.adapters.scan_label_keys``)."""
     with open(path, "rb") as fh:
         yield from _records(_read_lines(fh), path, jsonl, keep)
 
