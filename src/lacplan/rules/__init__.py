@@ -8,7 +8,8 @@
 * ``files.py``: rule files (TOML) to and from packs;
 * ``conventions.py``: ``Conventions``, readings where the law is silent;
 * ``engine.py``: evaluation, with no rule-specific code (``resolve.py``: date references and
-  conditions; ``windows.py``: windowed schedules; ``state.py``; ``explain.py``: explanations);
+  conditions; ``windows.py``: windowed schedules; ``state.py``; ``status.py``: an obligation's
+  status; ``explain.py``: explanations);
 * ``england/``: the England statutory pack, one module per instrument;
 * ``overlays/``: the shipped overlay rule files (``ifa.toml``, the fostering agency pack).
 """

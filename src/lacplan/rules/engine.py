@@ -67,6 +67,7 @@ from lacplan.rules.state import (
     ended,
     index_events,
 )
+from lacplan.rules.status import status_of
 from lacplan.rules.windows import Window
 
 __all__ = ["evaluate_case"]
@@ -75,20 +76,6 @@ __all__ = ["evaluate_case"]
 _new = tuple.__new__
 
 _CHAIN_LIMIT = 10_000  # a guard, far above any real chain (weekly visits for 18 years = 940)
-
-
-def _status_of(
-    met_on: date | None, due: date | None, scope_end: date | None, as_of: date
-) -> tuple[str, str | None]:
-    if met_on is not None:
-        return ("met_on_time" if due is None or met_on <= due else "met_late"), None
-    if scope_end is not None:
-        if due is None:
-            return "missed", "no_fixed_timescale"
-        return ("not_required", "scope_ended") if scope_end < due else ("missed", None)
-    if due is None:
-        return "pending", "no_fixed_timescale"
-    return ("overdue", None) if as_of > due else ("pending", None)
 
 
 class _Evaluator(Satisfying):
@@ -217,10 +204,19 @@ class _Evaluator(Satisfying):
         window: Window | None = None,
     ) -> Obligation | None:
         run = self.run
-        chosen = self._choose(versions, scope, anchor_override, window)
-        if chosen is None:
-            return None
-        cr, t, in_force = chosen
+        if len(versions) == 1:  # what _choose does with one version, without its tuples
+            cr = versions[0]
+            if (timing := self._timing(cr, scope, anchor_override, window)) is None:
+                return None
+            t, in_force = (
+                timing,
+                cr.in_force(timing.anchor[0] if cr.by_anchor else timing.due or timing.anchor[0]),
+            )
+        else:
+            chosen = self._choose(versions, scope, anchor_override, window)
+            if chosen is None:
+                return None
+            cr, t, in_force = chosen
         due = t.due
         local: dict[str, date | None] = {"anchor": t.anchor[0], "due": due}
         if cr.applies is not None and not cr.applies(self, scope, local):
@@ -292,7 +288,7 @@ class _Evaluator(Satisfying):
             status, reason, branch = "missed", None, _branch(cr, t)
             tail = (too_late_tail, out.closes)
         else:
-            status, reason = _status_of(out.met_on, due, scope.end, run.as_of)
+            status, reason = status_of(out.met_on, due, scope.end, run.as_of)
             branch = _branch(cr, t)
             until = seen.until if status == "overdue" and seen is not None and run.clipped else None
             phrase = self._phrase(out.event) if out.event is not None else None
