@@ -206,12 +206,10 @@ class _Evaluator(Satisfying):
         run = self.run
         if len(versions) == 1:  # what _choose does with one version, without its tuples
             cr = versions[0]
-            if (timing := self._timing(cr, scope, anchor_override, window)) is None:
+            t = self._timing(cr, scope, anchor_override, window)
+            if t is None:
                 return None
-            t, in_force = (
-                timing,
-                cr.in_force(timing.anchor[0] if cr.by_anchor else timing.due or timing.anchor[0]),
-            )
+            in_force = cr.in_force(t.anchor[0] if cr.by_anchor else t.due or t.anchor[0])
         else:
             chosen = self._choose(versions, scope, anchor_override, window)
             if chosen is None:
