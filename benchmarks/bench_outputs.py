@@ -5,6 +5,7 @@ Python floors, and the garbage collector settings of batch runs.
     python benchmarks/bench_outputs.py [--what rss,floors,gc] [--sizes 20000,100000]
         [--cohort N=PATH]... [--head N] [--rounds 3] [--dir DIR]
         [--formats jsonl,json,csv,parquet,xlsx] [--xlsx-columns A,B] [--parallel 1]
+        [--native PYTHON]
 
 Cohorts are ``lacplan synth N --seed 12 --as-of 2024-06-03``, written once into ``--dir``
 (default: ``lacplan-bench`` in the temporary directory) and reused; ``--cohort N=PATH`` names an
@@ -23,6 +24,9 @@ run is a separate process; its peak resident memory and CPU time are the child's
   it back with ``json.dumps``, and floor (b), (a) plus ``json.dumps`` of lacplan's own default
   output lines (parsed beforehand, untimed), measured by the same process in the same run.
   Targets (idle 2-core machine): default at most 2x floor (b), compact at most 5x floor (a).
+  ``--native PYTHON``: also run the CLI with that interpreter, one whose environment has the
+  native build installed (docs/compiled.md), in the same rounds (rows ``native ...``; each
+  interpreter's ``lacplan --version`` is printed first).
 * ``gc``: ``--format jsonl`` (default and compact) under each collector setting, best of
   ``--rounds``: the CLI's (``lacplan.cli_evaluate.BATCH_GC_THRESHOLD``), untuned (Python's
   700), ``gc.freeze()`` after imports and a first evaluation (the pack compiled), both, and
@@ -130,13 +134,20 @@ def _run(cmd: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def _lacplan(*argv: str, setup: str = "") -> list[str]:
-    return [sys.executable, "-c", _UNDER.format(setup=setup), *argv]
+def _lacplan(*argv: str, setup: str = "", python: str = sys.executable) -> list[str]:
+    return [python, "-c", _UNDER.format(setup=setup), *argv]
 
 
-def _evaluate(src: Path, fmt: str, out: Path, columns: str = "all", setup: str = "") -> list[str]:
+def _evaluate(
+    src: Path,
+    fmt: str,
+    out: Path,
+    columns: str = "all",
+    setup: str = "",
+    python: str = sys.executable,
+) -> list[str]:
     argv = ("evaluate", str(src), "--as-of", AS_OF, "--format", fmt, "--columns", columns)
-    return _lacplan(*argv, "-o", str(out), setup=setup)
+    return _lacplan(*argv, "-o", str(out), setup=setup, python=python)
 
 
 def _cohort(n: int, given: dict[int, Path], where: Path) -> Path:
@@ -215,8 +226,16 @@ def bench_rss(
         print(f"  {fmt:<8}{cells}   {peaks[-1] / peaks[0]:.2f}  (CPU {cpus})")
 
 
-def bench_floors(src: Path, scratch: Path, rounds: int, jobs: list[str]) -> None:
+def bench_floors(
+    src: Path, scratch: Path, rounds: int, jobs: list[str], native: str | None = None
+) -> None:
     n = _lines(src)
+    builds = {"": sys.executable} if native is None else {"": sys.executable, "native ": native}
+    for python in builds.values():
+        version = subprocess.run(
+            [python, "-m", "lacplan.cli", "--version"], check=True, capture_output=True, text=True
+        )
+        print(f"  {python}: {version.stdout.strip()}")
     print(f"\nJSON Lines in and out, {n:,} children: best of {rounds} (wall, CPU seconds)")
     default_out, compact_out = scratch / "default.jsonl", scratch / "compact.jsonl"
     floor = [sys.executable, "-c", _FLOORS, str(src), str(default_out), str(scratch / "floor")]
@@ -229,10 +248,13 @@ def bench_floors(src: Path, scratch: Path, rounds: int, jobs: list[str]) -> None
     for _ in range(rounds):
         for j in jobs:  # "auto": the CLI's default --jobs (all CPUs for a file this size)
             suffix, flag = ("", []) if j == "auto" else (f" j{j}", ["--jobs", j])
-            wall, cpu, _ = _run([*_evaluate(src, "jsonl", default_out), *flag])
-            keep("default" + suffix, wall, cpu)
-            wall, cpu, _ = _run([*_evaluate(src, "jsonl", compact_out, "compact"), *flag])
-            keep("compact" + suffix, wall, cpu)
+            for build, python in builds.items():
+                run = _evaluate(src, "jsonl", default_out, python=python)
+                wall, cpu, _ = _run([*run, *flag])
+                keep(f"{build}default{suffix}", wall, cpu)
+                run = _evaluate(src, "jsonl", compact_out, "compact", python=python)
+                wall, cpu, _ = _run([*run, *flag])
+                keep(f"{build}compact{suffix}", wall, cpu)
         done = subprocess.run(floor, check=True, capture_output=True, text=True)
         a, b, ca, cb = (float(x) for x in done.stdout.split())
         keep("floor a", a, ca)
@@ -240,7 +262,7 @@ def bench_floors(src: Path, scratch: Path, rounds: int, jobs: list[str]) -> None
     fa, fb = best["floor a"], best["floor b"]
     for name, (wall, cpu) in best.items():
         print(
-            f"  {name:<11} {wall:8.2f} s wall {cpu:8.2f} s CPU   "
+            f"  {name:<18} {wall:8.2f} s wall {cpu:8.2f} s CPU   "
             f"{wall / fa[0]:5.2f}x (a) {wall / fb[0]:5.2f}x (b)   "
             f"CPU {cpu / fa[1]:5.2f}x (a) {cpu / fb[1]:5.2f}x (b)"
         )
@@ -300,6 +322,7 @@ def main() -> None:
     ap.add_argument("--formats", default=",".join(FORMATS), help="rss: these formats")
     ap.add_argument("--parallel", type=int, default=1, help="rss: runs side by side")
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "lacplan-bench")
+    ap.add_argument("--native", metavar="PYTHON", help="floors: also this interpreter's build")
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     given = {int(n): Path(p) for n, _, p in (c.partition("=") for c in args.cohort)}
@@ -314,7 +337,7 @@ def main() -> None:
         if "gc" in what:
             bench_gc(cohorts[0], scratch, args.rounds)
         if "floors" in what:
-            bench_floors(cohorts[0], scratch, args.rounds, args.jobs.split(","))
+            bench_floors(cohorts[0], scratch, args.rounds, args.jobs.split(","), args.native)
         if "rss" in what:
             formats = args.formats.split(",")
             bench_rss(cohorts, scratch, args.xlsx_columns, formats, args.parallel)

@@ -31,6 +31,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from lacplan._build import compiled_modules
     from lacplan.adapters import Batch, read_inputs
     from lacplan.adapters.ssd import read_ssd
     from lacplan.adapters.ssda903 import read_ssda903
@@ -75,6 +76,7 @@ _LAZY: dict[str, str] = {
     "evaluate": "lacplan.evaluate",
     "iter_evaluate": "lacplan.evaluate",
     "load_cases": "lacplan.loaders",
+    "compiled_modules": "lacplan._build",
     "Case": "lacplan.model",
     "Finding": "lacplan.model",
     "Period": "lacplan.model",
@@ -113,6 +115,7 @@ __all__ = [
     "WorkingDayCalendar",
     "__version__",
     "case_json_schema",
+    "compiled_modules",
     "england_and_wales",
     "evaluate",
     "get_pack",

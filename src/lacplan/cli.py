@@ -41,6 +41,7 @@ from datetime import date
 from importlib.resources import files
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from lacplan._build import version_text
 from lacplan._version import __version__
 from lacplan.adapters import INPUT_FORMATS, Batch
 from lacplan.adapters.json import load_cases
@@ -223,7 +224,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="lacplan",
         description="Statutory clocks for looked-after children in England.",
     )
-    p.add_argument("--version", action="version", version=f"lacplan {__version__}")
+    p.add_argument("--version", action="version", version=version_text(__version__))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_eval_options(sp: argparse.ArgumentParser, *, default_format: str) -> None:

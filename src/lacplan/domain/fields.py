@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Final, Self
 
 from pydantic import (
@@ -47,16 +48,23 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
+@lru_cache(maxsize=16_384)  # a pure function: a cohort's records repeat the same few thousand dates
+def _strict_iso(text: str) -> date | None:
+    """The date ``text`` writes exactly as ``YYYY-MM-DD``, else ``None`` (parsed, then proved
+    strict: the forms :func:`_parse_iso_date` refuses never print back as themselves)."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day.isoformat() == text else None
+
+
 def _parse_iso_date(value: object) -> date:
     """Accept ``date`` objects and strict ``YYYY-MM-DD`` strings; never echo the value."""
-    if value.__class__ is str:  # the common case, read from JSON: parsed, then proved strict
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if day.isoformat() == value:  # exactly YYYY-MM-DD (the forms below refuse others)
-                return day
+    if value.__class__ is str:  # the common case, read from JSON
+        day = _strict_iso(value)
+        if day is not None:
+            return day
     if isinstance(value, datetime):
         raise PydanticCustomError("invalid_date", "expected a date, found a datetime.")
     if isinstance(value, date):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -18,6 +19,9 @@ from lacplan.domain.base import _Trusted, trusted_construction
 from lacplan.rules.terms import _json_value
 
 __all__ = ["Conventions", "TermWindow"]
+
+#: A window's (first day, last day).
+Span = tuple[date, date]
 
 #: Frozen, no unknown fields; validators built on first use (the defaults below, and so a
 #: default evaluation, need none).
@@ -42,14 +46,17 @@ class TermWindow(_Trusted):
 
     def span(self, year: int) -> tuple[date, date]:
         """The window starting in ``year``: (first day, last day), clamping 29 Feb to 28 Feb."""
-        end_year = year + 1 if self.crosses_year else year
-        return _day(year, self.start_month, self.start_day), _day(
-            end_year, self.end_month, self.end_day
-        )
+        return _span(year, self.start_month, self.start_day, self.end_month, self.end_day)
+
+
+@lru_cache(maxsize=4_096)  # a pure function: every child asks for the same few terms' years
+def _span(year: int, start_month: int, start_day: int, end_month: int, end_day: int) -> Span:
+    end_year = year + 1 if (end_month, end_day) < (start_month, start_day) else year
+    return _day(year, start_month, start_day), _day(end_year, end_month, end_day)
 
 
 def _day(year: int, month: int, day: int) -> date:
-    if day <= 28:  # every month has it: no month length to look up (the windows' hot path)
+    if day <= 28:  # every month has it: no month length to look up
         return date(year, month, day)
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
