@@ -12,9 +12,14 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 #: The modules the native build compiles (kept equal to the mypyc hook's ``include`` in
-#: pyproject.toml by a test). The mixins of the evaluator (resolve, windows, satisfy, engine)
-#: are compiled together: mypyc cannot compile a class whose bases are only partly native.
+#: pyproject.toml by a test): the engine and what it calls for every case. The mixins of the
+#: evaluator (resolve, windows, satisfy, engine) are compiled together (mypyc cannot compile a
+#: class whose bases are only partly native); no class of the public API is defined in them (a
+#: compiled class is a native one, which the interpreter cannot build as it builds a dataclass:
+#: ``Assignment`` and ``Finding`` live in ``domain/records.py`` for that reason).
 COMPILED: tuple[str, ...] = (
+    "lacplan.domain.assign",
+    "lacplan.domain.findings",
     "lacplan.rules.compiled",
     "lacplan.rules.engine",
     "lacplan.rules.explain",

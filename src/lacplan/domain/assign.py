@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import date
 
 from lacplan.domain.case import Case
+from lacplan.domain.records import Assignment
 
 __all__ = ["Assignment", "assign_events"]
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    """The period and placement an event belongs to (``None`` when it belongs to none)."""
-
-    period_id: str | None
-    placement_id: str | None
 
 
 def _locate(d: date, starts: list[date], ends: list[date | None]) -> tuple[int | None, bool]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 from typing import Any, Final
@@ -13,6 +12,7 @@ from lacplan.domain.assign import Assignment, assign_events
 from lacplan.domain.case import Case
 from lacplan.domain.events import _COMPARED_FIELDS, LEAVING_CARE_EVENT_TYPES, _EventBase
 from lacplan.domain.fields import _q
+from lacplan.domain.records import Finding
 
 __all__ = ["FINDING_CODES", "Finding", "case_findings"]
 
@@ -35,18 +35,6 @@ FINDING_CODES: Final[tuple[str, ...]] = (
     "consent_refused_by_other",
     "as_of_after_data",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """Valid but suspicious data: a stable ``code``, the ``field`` path and a ``message``."""
-
-    code: str
-    field: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "field": self.field, "message": self.message}
 
 
 _REFUSER: Final = {"parent": "a parent", "other": "someone other than the child"}
@@ -72,6 +60,9 @@ class _EventName:
 
     def __format__(self, spec: str) -> str:
         return format(_event_name(self.event), spec)
+
+    def __str__(self) -> str:  # what an f-string field without a spec asks of it when compiled
+        return _event_name(self.event)
 
 
 def _birthday_or_never(date_of_birth: date, years: int) -> date:
