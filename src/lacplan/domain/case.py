@@ -225,25 +225,24 @@ def _period_problems(period: Period) -> list[tuple[str, str, str]]:
     problems: list[tuple[str, str, str]] = []
     seen: dict[str, int] = {}
     for i, p in enumerate(period.placements):
-        where = f"placements[{i}]"
-        name = _q(p.placement_id)
-        if p.placement_id in seen:
+        pid = p.placement_id  # quoted into a message only when there is one
+        if pid in seen:
             problems.append(
                 (
                     "duplicate_placement_id",
-                    f"{where}.placement_id",
-                    f"placement id {name} is also used by placements[{seen[p.placement_id]}]. "
+                    f"placements[{i}].placement_id",
+                    f"placement id {_q(pid)} is also used by placements[{seen[pid]}]. "
                     "Placement ids must be unique within a case.",
                 )
             )
         else:
-            seen[p.placement_id] = i
+            seen[pid] = i
         if p.start < period.start:
             problems.append(
                 (
                     "placement_outside_period",
-                    f"{where}.start",
-                    f"placement {name} starts before its period starts. Expected placements "
+                    f"placements[{i}].start",
+                    f"placement {_q(pid)} starts before its period starts. Expected placements "
                     "within their period; correct the dates or move the placement to the right "
                     "period.",
                 )
@@ -252,8 +251,8 @@ def _period_problems(period: Period) -> list[tuple[str, str, str]]:
             problems.append(
                 (
                     "placement_outside_period",
-                    f"{where}.start",
-                    f"placement {name} starts after its period ends. Expected placements within "
+                    f"placements[{i}].start",
+                    f"placement {_q(pid)} starts after its period ends. Expected placements within "
                     "their period; correct the dates or move the placement to the right period.",
                 )
             )
@@ -261,8 +260,8 @@ def _period_problems(period: Period) -> list[tuple[str, str, str]]:
             problems.append(
                 (
                     "placement_outside_period",
-                    f"{where}.end",
-                    f"placement {name} ends after its period ends. Expected placements within "
+                    f"placements[{i}].end",
+                    f"placement {_q(pid)} ends after its period ends. Expected placements within "
                     "their period; end it on or before the period's end, or use null to end it "
                     "with the period.",
                 )

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import cast
 
@@ -452,13 +451,13 @@ class _Evaluator(Satisfying):
         if own.period:  # the clock runs with the period of care, not the placement
             ps = self.run.period_scope
             assert ps is not None
-            return replace(scope, end=ps.end, hard_end=ps.hard_end, ended_by=ps.ended_by, dates={})
+            return scope.ending(ps.end, ps.hard_end, ps.ended_by, scope.end_label)
         assert own.date is not None
         d = self._date(own.date, scope, {})
         if d is None:
             return scope
         end = d if d <= self.run.as_of else None
-        return replace(scope, end=end, hard_end=d, ended_by="rule", end_label=own.label, dates={})
+        return scope.ending(end, d, "rule", own.label)
 
     def _each_window(
         self, versions: Sequence[CompiledRule], scope: Scope, windows: Sequence[Window]

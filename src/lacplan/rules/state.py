@@ -147,6 +147,29 @@ class Scope:
     def kind(self) -> Literal["period", "placement"]:
         return "placement" if self.placement is not None else "period"
 
+    def ending(
+        self, end: date | None, hard_end: date | None, ended_by: EndedBy, end_label: str
+    ) -> Scope:
+        """This scope with another end: ``dataclasses.replace`` with those four fields and an
+        empty ``dates`` memo (the other memos are shared), written out, as it runs per case."""
+        return Scope(
+            self.period,
+            self.placement,
+            self.next_placement,
+            self.start,
+            end,
+            hard_end,
+            self.events,
+            ended_by,
+            end_label,
+            self.key_prefix,
+            self.own_end,
+            self.results,
+            {},
+            self.inside,
+            self.live,
+        )
+
     def within_placements(
         self, key: int, events: EventList, dates: list[date]
     ) -> tuple[EventList, list[date]]:
