@@ -34,7 +34,7 @@ from datetime import date
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from lacplan.adapters import Batch, read_inputs
-from lacplan.adapters.json import _is_jsonl, _jsonl_line, _lines, load_cases
+from lacplan.adapters.json import READ_BUFFER, _is_jsonl, _jsonl_line, _lines, load_cases
 from lacplan.calendar import WorkingDayCalendar, england_and_wales
 from lacplan.cpus import SMALL_INPUT_BYTES, available_cpus, cgroup_cpu_limit, default_jobs
 from lacplan.errors import UsageError
@@ -94,7 +94,7 @@ Item = Case | RecordError | RawLine
 def _raw_jsonl(path: str) -> Iterator[RawLine]:
     """The non-blank lines of a JSON Lines file as :class:`RawLine` items (as ``load_cases``
     reads it: physical line numbers, a leading byte order mark dropped)."""
-    with open(path, "rb") as fh:
+    with open(path, "rb", buffering=READ_BUFFER) as fh:
         for number, text in enumerate(_lines(fh), start=1):
             if text is not None and not text.strip():
                 continue
