@@ -33,7 +33,7 @@ from lacplan.testing.strategies import cases
 #: In the native build (docs/compiled.md) ``compiled.condition`` and its siblings are bound when
 #: the module is compiled, so the wrappers below would never be called: the two tests that
 #: swap them in run on the pure-Python build, whose results the native build's must equal
-#: byte for byte (tests/test_native_build.py, .ci/run).
+#: byte for byte (.ci/native; tests/packaging/test_native_build.py checks which build runs).
 PURE_ONLY = pytest.mark.skipif(
     "lacplan.rules.compiled" in compiled_modules(),
     reason="the native build binds module functions at compile time",
