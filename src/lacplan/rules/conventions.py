@@ -42,7 +42,7 @@ class TermWindow(_Trusted):
 
     @property
     def crosses_year(self) -> bool:
-        return (self.end_month, self.end_day) < (self.start_month, self.start_day)
+        return _crosses(self.start_month, self.start_day, self.end_month, self.end_day)
 
     def span(self, year: int) -> tuple[date, date]:
         """The window starting in ``year``: (first day, last day), clamping 29 Feb to 28 Feb."""
@@ -51,8 +51,13 @@ class TermWindow(_Trusted):
 
 @lru_cache(maxsize=4_096)  # a pure function: every child asks for the same few terms' years
 def _span(year: int, start_month: int, start_day: int, end_month: int, end_day: int) -> Span:
-    end_year = year + 1 if (end_month, end_day) < (start_month, start_day) else year
+    end_year = year + 1 if _crosses(start_month, start_day, end_month, end_day) else year
     return _day(year, start_month, start_day), _day(end_year, end_month, end_day)
+
+
+def _crosses(start_month: int, start_day: int, end_month: int, end_day: int) -> bool:
+    """Whether a window ending on (month, day) before it starts ends in the following year."""
+    return (end_month, end_day) < (start_month, start_day)
 
 
 def _day(year: int, month: int, day: int) -> date:
