@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Final, TextIO, TypeVar, cast
 
+from lacplan import collector
 from lacplan._version import __version__
 from lacplan.adapters import Batch, read_inputs, scan_label_keys
 from lacplan.adapters.ssda903.build import MAX_YEAR, MIN_YEAR
@@ -83,30 +83,19 @@ S = TypeVar("S")
 #: Formats with one row per obligation (and ``label_<name>`` columns).
 ROW_FORMATS: Final[tuple[str, ...]] = ("csv", *FILE_FORMATS)
 
-#: The garbage collector's generation-0 threshold during a batch run (``None``: leave it). The
-#: default, 700 net new container objects, runs a collection every few obligations, and with
-#: it the rarer full collections that walk every object alive (the pack, the schemas): 5% of
-#: the CPU time of a 20,000-child run. Evaluation makes next to no reference cycles (each
-#: child's objects go as soon as it is written), so at 10,000 collections all but stop and
-#: memory stays as flat (``benchmarks/bench_outputs.py --what gc``; ``gc.freeze()`` after
-#: compiling the pack gained nothing more).
-BATCH_GC_THRESHOLD: int | None = 10_000
+#: The garbage collector's generation-0 threshold during a batch run (``None``: leave it):
+#: :data:`lacplan.collector.BATCH_GC_THRESHOLD`, which says why.
+BATCH_GC_THRESHOLD: int | None = collector.BATCH_GC_THRESHOLD
 
 LabelKeys = Callable[[], list[str] | None]
 """Gives the label keys of the input (``None``: they cannot be known without holding it)."""
 
 
-@contextlib.contextmanager
-def batch_gc() -> Iterator[None]:
+def batch_gc() -> contextlib.AbstractContextManager[None]:
     """Raise the garbage collector's generation-0 threshold to :data:`BATCH_GC_THRESHOLD` for a
-    batch run, and put the thresholds back as they were afterwards."""
-    threshold = gc.get_threshold()
-    if BATCH_GC_THRESHOLD is not None:
-        gc.set_threshold(BATCH_GC_THRESHOLD, *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
+    batch run, and put the thresholds back as they were afterwards
+    (:func:`lacplan.collector.raised_threshold`)."""
+    return collector.raised_threshold(BATCH_GC_THRESHOLD)
 
 
 def _years(specs: Sequence[str]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from typing import Any, Final, cast
 from lacplan.calendar import iso_date
 from lacplan.errors import UsageError
 from lacplan.escape import excel_safe as safe
+from lacplan.obligation import explanation_text
 from lacplan.report import OBLIGATION_FIELDS, ROW_FIELDS, ChildResult, Obligation
 
 __all__ = [
@@ -97,13 +98,15 @@ def _value(field: str, iso: bool) -> str:
         raise ValueError(f"not an obligation field: {field!r}")
     if iso and field in _ISO_FIELDS:
         return f"(None if (_{field} := o.{field}) is None else _iso(_{field}))"
+    if field == "explanation":  # written for the copy, not kept by the obligation
+        return "_explained(o)"
     return f"o.{field}"
 
 
 def _compiled(source: str, name: str) -> Callable[..., Any]:
     """The function ``name`` defined by ``source`` (built from checked field names only, like
     ``collections.namedtuple``: one attribute read per chosen field, nothing else)."""
-    namespace: dict[str, Any] = {"_iso": iso_date}
+    namespace: dict[str, Any] = {"_iso": iso_date, "_explained": explanation_text}
     exec(compile(source, f"<lacplan.columns {name}>", "exec"), namespace)
     return cast("Callable[..., Any]", namespace[name])
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from lacplan._version import __version__
 from lacplan.calendar import WorkingDayCalendar, england_and_wales
+from lacplan.collector import raised_threshold
 from lacplan.domain.validation import evaluation_error
 from lacplan.errors import UsageError
 from lacplan.model import Case, Finding, RecordError
@@ -209,7 +210,9 @@ def evaluate(
     statutory ones, with their own ``source``. ``privacy`` (a :class:`~lacplan.privacy.Privacy`)
     pseudonymises child ids and withholds dates derived from the dates of birth, in the results
     and the rejected records (``docs/privacy.md``). Pure and deterministic: nothing reads the
-    clock; the same input gives the same report (with ``privacy``, the same key).
+    clock; the same input gives the same report (with ``privacy``, the same key). While it
+    runs, the garbage collector's generation-0 threshold is raised (put back afterwards:
+    :mod:`lacplan.collector`), which saves a third of the time on a large cohort.
 
     >>> from datetime import date
     >>> from lacplan import Case, evaluate
@@ -228,17 +231,20 @@ def evaluate(
     conv = conventions or _DEFAULT_CONVENTIONS
     cal = calendar or england_and_wales()
     errors: list[RecordError] = []
-    children = tuple(
-        _stream(
-            items,
-            as_of=day,
-            pack=pack,
-            conventions=conv,
-            calendar=cal,
-            on_error=errors.append,
-            privacy=privacy,
+    # A report keeps every obligation alive: the collector's full collections would walk it
+    # again and again as it grows (a third of the time on 20,000 children; lacplan.collector).
+    with raised_threshold():
+        children = tuple(
+            _stream(
+                items,
+                as_of=day,
+                pack=pack,
+                conventions=conv,
+                calendar=cal,
+                on_error=errors.append,
+                privacy=privacy,
+            )
         )
-    )
     return report_of(cases, day, pack, conv, cal, children, errors)
 
 

@@ -40,7 +40,9 @@ from datetime import date
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
 
+from lacplan.collector import raised_threshold
 from lacplan.errors import UsageError
+from lacplan.obligation import explanation_text
 from lacplan.report import (
     OBLIGATION_FIELDS,
     ROW_FIELDS,
@@ -85,7 +87,7 @@ TEXT_COLUMNS: Final[tuple[str, ...]] = tuple(
     if f not in {*CATEGORICAL_COLUMNS, *DATE_COLUMNS, "status", "sequence", "days_late"}
 )
 #: Rows read and converted at a time (what is held besides the frame being built).
-CHUNK_ROWS: int = 1 << 16
+CHUNK_ROWS: int = 1 << 14
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 #: The ordinal standing for a missing date (``date.min`` is ordinal 1).
@@ -269,7 +271,11 @@ class _Builder:
         self.rows += len(chunk)
 
         def values(name: str) -> list[Any]:
-            get: Callable[[Obligation], Any] = attrgetter(name)
+            # Explanations are written for the column but not kept by the obligations (a
+            # report would otherwise hold every text beside the frame's copy).
+            get: Callable[[Obligation], Any] = (
+                explanation_text if name == "explanation" else attrgetter(name)
+            )
             return list(map(get, chunk))
 
         for name, text in self.text.items():
@@ -347,9 +353,10 @@ def children_frame(
     if isinstance(label_keys, str):
         raise UsageError("label_keys is a list of label names, not one string")
     builder = _Builder(None if label_keys is None else list(label_keys))
-    for child in children:
-        builder.add(child)
-    return builder.frame(as_of=as_of, rules_version=rules_version)
+    with raised_threshold():  # the collector would walk a report held meanwhile, and the frame
+        for child in children:
+            builder.add(child)
+        return builder.frame(as_of=as_of, rules_version=rules_version)
 
 
 def report_frame(report: Report) -> pd.DataFrame:

@@ -11,7 +11,10 @@ every assignment.
 The explanation is the only expensive field, and most runs never read it (a compact output, a
 measure, a worklist). The engine therefore hands over a *recipe*, ``(function, *arguments)``
 returning ``(explanation, basis)`` from what the evaluation recorded, and the text is produced
-the first time ``explanation`` (or ``basis``) is read, then kept. Equality, hashing, ``repr``,
+the first time ``explanation`` (or ``basis``) is read, then kept. What copies every
+explanation out (``as_dict()``, rows, output files, a DataFrame) writes it with
+:func:`explanation_text` instead, which keeps nothing: a report that has been written out or
+turned into a frame holds no text beside the copy. Equality, hashing, ``repr``,
 ``as_dict()`` and pickling read the text, so a lazy obligation and one built with its
 explanation given are indistinguishable.
 """
@@ -24,7 +27,7 @@ from typing import Any, cast
 
 from lacplan.calendar import iso_date
 
-__all__ = ["OBLIGATION_FIELDS", "Obligation", "Recipe", "lazy_obligation"]
+__all__ = ["OBLIGATION_FIELDS", "Obligation", "Recipe", "explanation_text", "lazy_obligation"]
 
 #: Output columns of an obligation, in order (a contract: add, don't rename).
 OBLIGATION_FIELDS: tuple[str, ...] = (
@@ -293,7 +296,8 @@ class Obligation(_Fields):
     def as_dict(self, *, explanation: bool = True) -> dict[str, Any]:
         """JSON-ready dict with ISO dates, keys in :data:`OBLIGATION_FIELDS` order.
 
-        ``explanation=False`` leaves the explanation out (and does not build it)."""
+        ``explanation=False`` leaves the explanation out (and does not build it); otherwise
+        it is written for the dict but, like every copy, not kept (:func:`explanation_text`)."""
         out = {
             "key": self.key,
             "rule": self.rule,
@@ -313,7 +317,7 @@ class Obligation(_Fields):
             "days_late": self.days_late,
             "citation": self.citation,
             "citation_url": self.citation_url,
-            "explanation": self.explanation if explanation else None,
+            "explanation": explanation_text(self) if explanation else None,
             "base_rule": self.base_rule,
         }
         if not explanation:
@@ -378,6 +382,17 @@ def lazy_obligation(
     )
     self.__class__ = Obligation
     return cast(Obligation, self)
+
+
+def explanation_text(ob: Obligation) -> str:
+    """``ob.explanation``, written from its recipe if it was never read, but not kept: for
+    readers that copy every obligation's explanation elsewhere (a DataFrame column, an output
+    file), so that a report does not end up holding each text as well as the copy."""
+    recipe = ob._recipe
+    if recipe is None:
+        return ob._text
+    text: str = recipe[0](*recipe[1:])[0]
+    return text
 
 
 def _restore(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lacplan import evaluate, load_cases
-from lacplan.obligation import OBLIGATION_FIELDS, Obligation, lazy_obligation
+from lacplan.obligation import OBLIGATION_FIELDS, Obligation, explanation_text, lazy_obligation
 
 DEMO = Path(__file__).parents[2] / "src" / "lacplan" / "data" / "demo_cases.jsonl"
 
@@ -111,3 +111,50 @@ def test_engine_obligations_pickle_and_compare_after_a_round_trip() -> None:
     back = pickle.loads(pickle.dumps(obligations))
     assert back == obligations
     assert [o.explanation for o in back] == [o.explanation for o in obligations]
+
+
+def test_explanation_text_writes_the_text_without_keeping_it() -> None:
+    """Copies (``explanation_text``, ``as_dict``) write the text and keep nothing; only
+    reading ``explanation`` keeps it."""
+    calls: list[int] = []
+    lazy = _lazy("Due Mon 1 Feb 2021.", calls)
+    assert explanation_text(lazy) == "Due Mon 1 Feb 2021." and calls == [1]
+    assert explanation_text(lazy) == "Due Mon 1 Feb 2021." and calls == [1, 1]  # not kept
+    assert lazy.as_dict()["explanation"] == "Due Mon 1 Feb 2021." and calls == [1, 1, 1]
+    assert lazy.explanation == "Due Mon 1 Feb 2021." and calls == [1, 1, 1, 1]
+    assert explanation_text(lazy) == "Due Mon 1 Feb 2021." and calls == [1, 1, 1, 1]  # kept
+    assert lazy.as_dict()["explanation"] == "Due Mon 1 Feb 2021." and len(calls) == 4
+    eager = Obligation(**_values())  # type: ignore[arg-type]
+    assert explanation_text(eager) == "Due Mon 1 Feb 2021."
+
+
+def test_engine_keys_name_child_period_placement_rule_and_anchor() -> None:
+    """An engine obligation's key is ``child:period:placement-or-dash:rule:anchor``, and
+    survives pickling."""
+    report = evaluate(load_cases(DEMO), as_of=date(2024, 6, 3))
+    obligations = report.obligations
+    assert obligations
+    for o in obligations:
+        assert o.anchor is not None
+        place = o.placement_id or "-"
+        assert o.key == f"{o.child_id}:{o.period_id}:{place}:{o.rule}:{o.anchor.isoformat()}"
+        assert report.obligation(o.key).key == o.key
+    back = pickle.loads(pickle.dumps(obligations))
+    assert [o.key for o in back] == [o.key for o in obligations]
+    given = Obligation(**{**_values(), "key": obligations[0].key})  # type: ignore[arg-type]
+    assert given.key == obligations[0].key
+
+
+def test_a_frame_leaves_the_reports_explanations_unwritten() -> None:
+    """``to_dataframe`` writes every explanation into its column but keeps none in the report
+    (which would otherwise hold each text twice)."""
+    pytest.importorskip("pandas")
+    report = evaluate(load_cases(DEMO), as_of=date(2024, 6, 3))
+    df = report.to_dataframe()
+    assert list(df["explanation"]) == [o.explanation for o in report.obligations]
+    fresh = evaluate(load_cases(DEMO), as_of=date(2024, 6, 3))
+    assert all(o._recipe is not None for o in fresh.obligations)
+    fresh.to_dataframe()
+    # Only those whose basis a later obligation's explanation quotes are written (and kept).
+    quoted = [o for o in fresh.obligations if o._recipe is None]
+    assert len(quoted) < len(fresh.obligations) / 10

@@ -327,7 +327,8 @@ class _Evaluator(Satisfying):
         branch: str,
     ) -> Obligation:
         run = self.run
-        a_date = timing.anchor[0]
+        anchor = timing.anchor
+        a_date = anchor[0]
         due = timing.due
         layer = cr.layer
         label, url = cr.offsets[timing.option_index][3] if timing.option is not None else cr.cite
@@ -363,7 +364,20 @@ class _Evaluator(Satisfying):
             branch,
             "",
             "",
-            (explanation, timing, no_head, tail, cr.citing[timing.option_index]),
+            # The recipe: explanation and its arguments, in the order it takes them.
+            (
+                explanation,
+                anchor[0],
+                anchor[1],
+                due,
+                timing[2],  # note
+                timing[3],  # option
+                timing[5],  # capped
+                timing[7],  # window
+                no_head,
+                cr.citing[timing[4]],  # option_index
+                tail,
+            ),
         )
         ob.__class__ = Obligation
         return ob  # type: ignore[return-value]  # an Obligation now (no call to typing.cast)
