@@ -21,6 +21,7 @@ import contextlib
 import gc
 import threading
 from collections.abc import Iterator
+from typing import Literal
 
 __all__ = ["BATCH_GC_THRESHOLD", "raised_threshold"]
 
@@ -36,10 +37,13 @@ _saved: tuple[int, ...] = ()
 
 
 @contextlib.contextmanager
-def raised_threshold(threshold: int | None = BATCH_GC_THRESHOLD) -> Iterator[None]:
-    """Run the block with the collector's generation-0 threshold at ``threshold`` (``None``:
-    unchanged), and put the thresholds back when the last such block in the process ends."""
+def raised_threshold(threshold: int | Literal["batch"] | None = "batch") -> Iterator[None]:
+    """Run the block with the collector's generation-0 threshold at ``threshold`` (``"batch"``:
+    :data:`BATCH_GC_THRESHOLD` as it is when the block starts; ``None``: unchanged), and put
+    the thresholds back when the last such block in the process ends."""
     global _active, _saved
+    if threshold == "batch":
+        threshold = BATCH_GC_THRESHOLD
     if threshold is None:
         yield
         return

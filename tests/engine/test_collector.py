@@ -107,3 +107,14 @@ def test_a_frame_is_built_under_the_raised_threshold() -> None:
     df = children_frame(children(), as_of=date(2024, 6, 3), rules_version="x")
     assert len(df) and set(seen) == {(BATCH_GC_THRESHOLD, 10, 10)}
     assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_the_batch_threshold_is_read_when_a_batch_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lacplan import collector
+
+    monkeypatch.setattr(collector, "BATCH_GC_THRESHOLD", 23_456)
+    with raised_threshold():
+        assert gc.get_threshold() == (23_456, 10, 10)
+    monkeypatch.setattr(collector, "BATCH_GC_THRESHOLD", None)
+    with raised_threshold():
+        assert gc.get_threshold() == (700, 10, 10)

@@ -367,8 +367,8 @@ class _Evaluator(Satisfying):
             # The recipe: explanation and its arguments, in the order it takes them.
             (
                 explanation,
-                anchor[0],
-                anchor[1],
+                a_date,
+                anchor[1],  # its label
                 due,
                 timing[2],  # note
                 timing[3],  # option
