@@ -4,7 +4,7 @@ Python's cyclic collector runs a young collection every 700 net new container ob
 every so often, a full one that walks every object alive. Evaluation makes next to no
 reference cycles, but a batch keeps making containers (obligations, their recipes), and a
 ``Report`` keeps every one of them alive: on 20,000 children the full collections walking the
-growing report took a third of ``evaluate()``'s time (``benchmarks/README.md``). With the
+growing report took a fifth to a third of ``evaluate()``'s time (``benchmarks/README.md``). With the
 threshold at :data:`BATCH_GC_THRESHOLD` they all but stop, and the few cycles there are are
 still collected.
 

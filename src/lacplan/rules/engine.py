@@ -370,12 +370,12 @@ class _Evaluator(Satisfying):
                 a_date,
                 anchor[1],  # its label
                 due,
-                timing[2],  # note
-                timing[3],  # option
-                timing[5],  # capped
-                timing[7],  # window
+                timing.note,
+                timing.option,
+                timing.capped,
+                timing.window,
                 no_head,
-                cr.citing[timing[4]],  # option_index
+                cr.citing[timing.option_index],
                 tail,
             ),
         )
