@@ -9,9 +9,9 @@ is summed, so a burst of load elsewhere on the machine hits every way alike. Way
 
 * ``json.loads``: the baseline, plain ``json.loads`` of each line (no validation);
 * ``reference``: what the loader did before: ``json.loads`` with the duplicate-key hook, then
-  validation from Python objects (``_loads`` + ``_record``, today the fallback);
-* ``load (bytes)``: the loader's line as it reads a file (``_jsonl_line`` with the raw bytes);
-* ``load (str)``: the same from a text stream (``_jsonl_line`` with the decoded line);
+  validation from Python objects (``strict_loads`` + ``record``, today the fallback);
+* ``load (bytes)``: the loader's line as it reads a file (``jsonl_line`` with the raw bytes);
+* ``load (str)``: the same from a text stream (``jsonl_line`` with the decoded line);
 * ``validate_json``: pydantic's JSON validation alone, the floor of the fast path (it does not
   detect duplicate keys, so it is not a loader);
 * with orjson / msgspec importable: their parse alone, and parse + validation from the Python
@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
-from lacplan.adapters.json import _fast_case, _jsonl_line, _keys_given, _loads, _record
+from lacplan.adapters.json import _fast_case, _keys_given, jsonl_line, record
+from lacplan.adapters.json_text import strict_loads
 from lacplan.domain.case import Case
 from lacplan.loaders import load_cases
 from lacplan.synth import write_cohort
@@ -45,17 +46,17 @@ Way = Callable[[list[Any]], object]
 
 def _reference_block(lines: list[Any]) -> None:
     for number, raw in enumerate(lines, start=1):
-        _record(_loads(raw.decode("utf-8"), with_line=False), "f", number)
+        record(strict_loads(raw.decode("utf-8"), with_line=False), "f", number)
 
 
 def _load_bytes_block(lines: list[Any]) -> None:
     for number, raw in enumerate(lines, start=1):
-        _jsonl_line(raw.decode("utf-8"), "f", number, raw)
+        jsonl_line(raw.decode("utf-8"), "f", number, raw)
 
 
 def _load_str_block(texts: list[Any]) -> None:
     for number, text in enumerate(texts, start=1):
-        _jsonl_line(text, "f", number)
+        jsonl_line(text, "f", number)
 
 
 def _each(fn: Callable[[Any], object]) -> Way:
@@ -160,7 +161,7 @@ def _whole_file(path: str, repeat: int) -> None:
             for number, raw in enumerate(fh, start=1):
                 text = raw.decode("utf-8")
                 if text.strip():
-                    out.append(_record(_loads(text, with_line=False), path, number))
+                    out.append(record(strict_loads(text, with_line=False), path, number))
         return out
 
     def plain() -> int:

@@ -34,7 +34,8 @@ from datetime import date
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from lacplan.adapters import Batch, read_inputs
-from lacplan.adapters.json import READ_BUFFER, _is_jsonl, _jsonl_line, _lines, load_cases
+from lacplan.adapters.json import jsonl_line, load_cases
+from lacplan.adapters.json_text import READ_BUFFER, is_jsonl, lines
 from lacplan.calendar import WorkingDayCalendar, england_and_wales
 from lacplan.cpus import SMALL_INPUT_BYTES, available_cpus, cgroup_cpu_limit, default_jobs
 from lacplan.errors import UsageError
@@ -84,7 +85,7 @@ class RawLine:
 
     def parse(self) -> Case | RecordError:
         """The case (or rejection) ``load_cases`` yields for this line."""
-        return _jsonl_line(self.text, self.file, self.line)
+        return jsonl_line(self.text, self.file, self.line)
 
 
 #: What :func:`evaluate_serialised` takes: cases, rejected records, and unparsed lines.
@@ -95,7 +96,7 @@ def _raw_jsonl(path: str) -> Iterator[RawLine]:
     """The non-blank lines of a JSON Lines file as :class:`RawLine` items (as ``load_cases``
     reads it: physical line numbers, a leading byte order mark dropped)."""
     with open(path, "rb", buffering=READ_BUFFER) as fh:
-        for number, text in enumerate(_lines(fh), start=1):
+        for number, text in enumerate(lines(fh), start=1):
             if text is not None and not text.strip():
                 continue
             yield RawLine(path, number, text)
@@ -134,7 +135,7 @@ def read_raw_inputs(
     for path in paths:
         if path == "-":
             parts.append(load_cases(sys.stdin if stdin is None else stdin, name="<stdin>"))
-        elif _is_jsonl(path):
+        elif is_jsonl(path):
             parts.append(_raw_jsonl(path))
         else:
             parts.append(load_cases(path))

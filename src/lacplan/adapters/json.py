@@ -11,6 +11,11 @@ lacplan rejects the record, so a case it reads is kept only when a count proves 
 duplicate key (:func:`_fast_case`); any other outcome re-reads the line the reference way
 (``json.loads`` with duplicate, depth and number checks, then validation from Python objects),
 which alone produces rejections. The result is the same either way.
+
+The service's request bodies and the parallel reader's workers build on the same steps:
+:func:`record` (one parsed record), :func:`jsonl_line` (one JSON Lines line) and :func:`records`
+(a file's lines); the text-level parts (strict parsing, physical lines) are in
+:mod:`lacplan.adapters.json_text`.
 """
 
 from __future__ import annotations
@@ -23,29 +28,37 @@ from typing import IO, Any, Final
 
 from pydantic_core import from_json
 
+from lacplan.adapters.json_text import (
+    JSONL_SUFFIXES,
+    READ_BUFFER,
+    BadJson,
+    Data,
+    Line,
+    is_jsonl,
+    read_lines,
+    strict_loads,
+)
 from lacplan.domain.case import Case
 from lacplan.domain.validation import Problem, RecordError, _validate, with_origin
 from lacplan.errors import UsageError
 
-__all__ = ["JSONL_SUFFIXES", "Source", "load_cases"]
+__all__ = [
+    "JSONL_SUFFIXES",
+    "Keep",
+    "Source",
+    "accepted_records",
+    "jsonl_line",
+    "load_cases",
+    "record",
+    "records",
+]
 
 #: A look at one record's parsed JSON value before it is validated: ``False`` skips it
 #: (:func:`accepted_records`).
 Keep = Callable[[object], bool]
 
-#: File name endings read as JSON Lines without looking at the content.
-JSONL_SUFFIXES: Final[tuple[str, ...]] = (".jsonl", ".ndjson")
-
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 """A path, or a file object opened for reading (text, or bytes decoded as UTF-8)."""
-
-_Line = str | None  # None: a line that is not valid UTF-8
-_Data = str | bytes  # a line as read (bytes from a binary file): what pydantic's parser reads
-_BOM: Final = b"\xef\xbb\xbf"
-
-#: The read buffer of an input file: a JSON Lines case is a few KB, so the default 8 KB buffer
-#: would cost a read system call per line or two (this halves the time of reading the lines).
-READ_BUFFER: Final = 256 * 1024
 
 _validate_json: Final = Case.__pydantic_validator__.validate_json
 
@@ -54,100 +67,31 @@ _validate_json: Final = Case.__pydantic_validator__.validate_json
 _LARGEST_FAST_INT: Final = 10**18
 
 
-class _BadJson(Exception):
-    """A JSON text could not be read; ``detail`` is safe to show (it never quotes values)."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) < len(pairs):  # a key given twice: say which keys, never the key's text
-        first: dict[str, int] = {}
-        for n, (key, _) in enumerate(pairs, 1):
-            if key in first:
-                raise _BadJson(
-                    f"keys {first[key]} and {n} of one object have the same name (a key may "
-                    "appear only once)"
-                )
-            first[key] = n
-    return obj
-
-
-def _loads(text: str, *, with_line: bool) -> Any:
-    try:
-        return json.loads(text, object_pairs_hook=_object_without_duplicates)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}" if with_line else f"column {exc.colno}"
-        raise _BadJson(f"{exc.msg} at {where}") from None
-    except RecursionError:
-        raise _BadJson("it is nested too deeply") from None
-    except ValueError:  # an integer longer than sys.get_int_max_str_digits() (4300 by default)
-        raise _BadJson("a number has too many digits") from None
-
-
-def _is_jsonl(file_name: str | None) -> bool:
-    return file_name is not None and file_name.lower().endswith(JSONL_SUFFIXES)
-
-
-def _read_lines(fh: IO[str] | IO[bytes]) -> Iterator[tuple[_Line, _Data]]:
-    """Physical lines, one ``readline`` at a time, as ``(text, data)``: ``text`` decoded (bytes
-    line by line, ``None`` if not UTF-8), ``data`` as read; a leading byte order mark dropped."""
-    first = True
-    while True:
-        raw = fh.readline()
-        if not raw:
-            return
-        text: _Line
-        if isinstance(raw, bytes):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text = None
-            if first and text is not None:
-                raw = raw.removeprefix(_BOM)
-        else:
-            text = raw
-        if first and text is not None:
-            text = text.removeprefix("\ufeff")
-            if isinstance(raw, str):
-                raw = text
-        first = False
-        yield text, raw
-
-
-def _lines(fh: IO[str] | IO[bytes]) -> Iterator[_Line]:
-    """Physical lines, one ``readline`` at a time; bytes are decoded line by line."""
-    return (text for text, _ in _read_lines(fh))
-
-
-def _parsed_keys(record: dict[str, Any]) -> int:
+def _parsed_keys(parsed: dict[str, Any]) -> int:
     """How many keys the objects of a parsed case record hold (each object's distinct keys).
 
     Walks the objects a valid case has (labels, periods, placements, legal statuses, events,
     coverage and its spans, source findings); missing one only makes the count smaller.
     """
-    keys = len(record)
-    labels = record.get("labels")
+    keys = len(parsed)
+    labels = parsed.get("labels")
     if labels:
         keys += len(labels)
-    for period in record.get("periods", ()):
+    for period in parsed.get("periods", ()):
         keys += len(period) + sum(map(len, period["placements"]))
         keys += sum(map(len, period.get("legal_status", ())))
-    keys += sum(map(len, record.get("events", ())))
-    coverage = record.get("coverage")
+    keys += sum(map(len, parsed.get("events", ())))
+    coverage = parsed.get("coverage")
     if coverage:
         keys += len(coverage) + sum(map(len, coverage.get("observed", ())))
-    keys += sum(map(len, record.get("source_findings", ())))
+    keys += sum(map(len, parsed.get("source_findings", ())))
     return keys
 
 
 _fields_set: Final = attrgetter("__pydantic_fields_set__")
 
 
-def _keys_given(case: Case, data: _Data) -> int | None:
+def _keys_given(case: Case, data: Data) -> int | None:
     """How many distinct keys the objects of the record ``case`` was read from held.
 
     Counted from the fields each model was given (and the labels), except where lacplan itself
@@ -199,7 +143,7 @@ def _colons_in_strings(case: Case) -> int:
     return colons
 
 
-def _fast_case(data: _Data) -> Case | None:
+def _fast_case(data: Data) -> Case | None:
     """The case pydantic's JSON parser validates from ``data`` when it is provably the one the
     reference path gives, else ``None`` (the reference path then reads the line).
 
@@ -219,7 +163,7 @@ def _fast_case(data: _Data) -> Case | None:
     return case if keys == colons else None
 
 
-def _escapes(data: _Data) -> bool:
+def _escapes(data: Data) -> bool:
     """Whether ``data`` may hold a ``\\u`` escape (a backslash is searched for first: faster)."""
     if isinstance(data, bytes):
         return b"\\" in data and b"\\u" in data
@@ -230,7 +174,8 @@ def _rejected(file: str, line: int, detail: str) -> RecordError:
     return RecordError(file, line, None, (Problem("", "invalid_json", detail),))
 
 
-def _record(obj: object, file: str, line: int) -> Case | RecordError:
+def record(obj: object, file: str, line: int) -> Case | RecordError:
+    """The case or rejection for one parsed record (``line``: where it was in ``file``)."""
     result = _validate(obj)
     if isinstance(result, Case):
         return with_origin(result, file, line)
@@ -238,7 +183,7 @@ def _record(obj: object, file: str, line: int) -> Case | RecordError:
     return RecordError(file, line, child_id, problems)
 
 
-def _jsonl_line(text: _Line, file: str, line: int, data: _Data | None = None) -> Case | RecordError:
+def jsonl_line(text: Line, file: str, line: int, data: Data | None = None) -> Case | RecordError:
     """The case or rejection for one non-blank JSON Lines line (``data``: the line as read)."""
     if text is None:
         return _rejected(file, line, f"line {line} is not valid UTF-8; save the file as UTF-8.")
@@ -246,18 +191,18 @@ def _jsonl_line(text: _Line, file: str, line: int, data: _Data | None = None) ->
     if case is not None:
         return with_origin(case, file, line)
     try:
-        obj = _loads(text, with_line=False)
-    except _BadJson as exc:
+        obj = strict_loads(text, with_line=False)
+    except BadJson as exc:
         return _rejected(
             file,
             line,
             f"line {line} is not valid JSON: {exc.detail}. Each line must hold one complete "
             "case object.",
         )
-    return _record(obj, file, line)
+    return record(obj, file, line)
 
 
-_Numbered = Iterator[tuple[int, tuple[_Line, _Data]]]
+_Numbered = Iterator[tuple[int, tuple[Line, Data]]]
 
 
 def _jsonl(numbered: _Numbered, file: str, keep: Keep | None) -> Iterator[Case | RecordError]:
@@ -266,10 +211,10 @@ def _jsonl(numbered: _Numbered, file: str, keep: Keep | None) -> Iterator[Case |
             continue
         if keep is not None and not _kept_line(text, keep):
             continue
-        yield _jsonl_line(text, file, line, data)
+        yield jsonl_line(text, file, line, data)
 
 
-def _kept_line(text: _Line, keep: Keep) -> bool:
+def _kept_line(text: Line, keep: Keep) -> bool:
     """Whether ``keep`` takes the record on a JSON Lines line (a line that is not JSON is a
     rejection, which no ``keep`` needs to see)."""
     if text is None:
@@ -281,14 +226,14 @@ def _kept_line(text: _Line, keep: Keep) -> bool:
     return keep(value)
 
 
-def _document(parts: list[_Line], file: str, keep: Keep | None) -> Iterator[Case | RecordError]:
+def _document(parts: list[Line], file: str, keep: Keep | None) -> Iterator[Case | RecordError]:
     texts = [t for t in parts if t is not None]
     if len(texts) != len(parts):
         yield _rejected(file, 1, "the file is not valid UTF-8; save it as UTF-8.")
         return
     try:
-        value = _loads("".join(texts), with_line=True)
-    except _BadJson as exc:
+        value = strict_loads("".join(texts), with_line=True)
+    except BadJson as exc:
         yield _rejected(
             file,
             1,
@@ -299,14 +244,17 @@ def _document(parts: list[_Line], file: str, keep: Keep | None) -> Iterator[Case
     if isinstance(value, list):
         for position, item in enumerate(value, start=1):
             if keep is None or keep(item):
-                yield _record(item, file, position)
+                yield record(item, file, position)
     elif keep is None or keep(value):
-        yield _record(value, file, 1)
+        yield record(value, file, 1)
 
 
-def _records(
-    lines: Iterator[tuple[_Line, _Data]], file: str, jsonl: bool, keep: Keep | None = None
+def records(
+    lines: Iterator[tuple[Line, Data]], file: str, jsonl: bool, keep: Keep | None = None
 ) -> Iterator[Case | RecordError]:
+    """The cases and rejections of a file's lines (:func:`~lacplan.adapters.json_text.read_lines`),
+    the format told apart as :func:`load_cases` says; ``jsonl``: JSON Lines whatever the content.
+    """
     numbered = enumerate(lines, start=1)
     if jsonl:
         yield from _jsonl(numbered, file, keep)
@@ -317,28 +265,28 @@ def _records(
     line, text = found
     if text is not None and text.lstrip().startswith("{"):
         try:
-            first = _loads(text, with_line=False)
-        except _BadJson:
+            first = strict_loads(text, with_line=False)
+        except BadJson:
             first = None  # not complete on its own line: a pretty-printed object
         if isinstance(first, dict):
             kept = keep is None or keep(first)
             for next_line, (next_text, next_data) in numbered:
                 if next_text is None or next_text.strip():
                     if kept:
-                        yield _record(first, file, line)
+                        yield record(first, file, line)
                     if keep is None or _kept_line(next_text, keep):
-                        yield _jsonl_line(next_text, file, next_line, next_data)
+                        yield jsonl_line(next_text, file, next_line, next_data)
                     yield from _jsonl(numbered, file, keep)
                     return
             if kept:
-                yield _record(first, file, 1)
+                yield record(first, file, 1)
             return
     yield from _document([text, *(t for _, (t, _) in numbered)], file, keep)
 
 
 def _from_path(path: str, file: str) -> Iterator[Case | RecordError]:
     with open(path, "rb", buffering=READ_BUFFER) as fh:
-        yield from _records(_read_lines(fh), file, _is_jsonl(path))
+        yield from records(read_lines(fh), file, is_jsonl(path))
 
 
 def accepted_records(path: str, keep: Keep, *, jsonl: bool) -> Iterator[Case | RecordError]:
@@ -349,7 +297,7 @@ def accepted_records(path: str, keep: Keep, *, jsonl: bool) -> Iterator[Case | R
     A file or line the loader rejects as a whole yields its rejection, or nothing. Internal:
     the label columns' read-ahead (``lacplan.adapters.scan_label_keys``)."""
     with open(path, "rb", buffering=READ_BUFFER) as fh:
-        yield from _records(_read_lines(fh), path, jsonl, keep)
+        yield from records(read_lines(fh), path, jsonl, keep)
 
 
 def load_cases(source: Source, *, name: str | None = None) -> Iterator[Case | RecordError]:
@@ -380,4 +328,4 @@ def load_cases(source: Source, *, name: str | None = None) -> Iterator[Case | Re
     own = getattr(source, "name", None)
     own_name = own if isinstance(own, str) else None
     file = name if name is not None else (own_name or "<stream>")
-    return _records(_read_lines(source), file, _is_jsonl(name if name is not None else own_name))
+    return records(read_lines(source), file, is_jsonl(name if name is not None else own_name))

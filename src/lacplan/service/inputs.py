@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from lacplan import adapters
-from lacplan.adapters.json import _read_lines, _record, _records, load_cases
+from lacplan.adapters.json import load_cases, record, records
+from lacplan.adapters.json_text import read_lines
 from lacplan.adapters.sources import Batch
 from lacplan.adapters.ssda903.build import MAX_YEAR, MIN_YEAR
 from lacplan.adapters.ssda903.readers import SUFFIXES as SSDA903_SUFFIXES
@@ -130,8 +131,8 @@ def load_inputs(request: Inputs, *, max_cases: int, tick: Tick | None = None) ->
     if request.cases is not None:
         if len(request.cases) > max_cases:
             raise too_many(max_cases)
-        records = (_record(obj, CASES_NAME, n) for n, obj in enumerate(request.cases, 1))
-        return Loaded(_bounded(records, max_cases, tick, "cases"), None)
+        loaded = (record(obj, CASES_NAME, n) for n, obj in enumerate(request.cases, 1))
+        return Loaded(_bounded(loaded, max_cases, tick, "cases"), None)
     files = request.files or []
     fmt = request.input_format
     formats: Sequence[str] = adapters.INPUT_FORMATS  # read now: adapters may add formats
@@ -275,4 +276,4 @@ def load_lines(body: bytes, *, max_cases: int) -> Iterator[Item]:
     ``max_cases`` non-blank lines is ``too_many_cases``, before anything is read)."""
     if count_lines(body) > max_cases:
         raise too_many(max_cases, "body")
-    return _records(_read_lines(io.BytesIO(body)), LINES_NAME, True)
+    return records(read_lines(io.BytesIO(body)), LINES_NAME, True)

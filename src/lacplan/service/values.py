@@ -19,7 +19,7 @@ from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from lacplan.adapters.json import _BadJson, _loads
+from lacplan.adapters.json_text import BadJson, strict_loads
 from lacplan.columns import COLUMN_PRESETS
 from lacplan.errors import RuleFileError
 from lacplan.report import ROW_FIELDS
@@ -63,8 +63,8 @@ def parse_json(body: bytes) -> Any:
     if not text.strip():
         raise ServiceError("invalid_json", "", "the request body is empty; send a JSON object.")
     try:
-        return _loads(text, with_line=True)
-    except _BadJson as exc:
+        return strict_loads(text, with_line=True)
+    except BadJson as exc:
         raise ServiceError(
             "invalid_json", "", f"the request body is not valid JSON: {exc.detail}."
         ) from None
