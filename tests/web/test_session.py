@@ -217,6 +217,33 @@ def test_an_unknown_child_is_not_found_without_its_id(asked: str) -> None:
         assert asked not in caught.value.message
 
 
+def test_a_child_id_two_records_give_is_not_answered_for_either() -> None:
+    """Two records with one id: each is evaluated and listed, but a view by id would show one of
+    them as if it were the only one, so it is refused (without repeating the id)."""
+    first, second = (json.loads(line) for line in DEMO.read_text("utf-8").splitlines()[:2])
+    twin = {**second, "child_id": first["child_id"]}
+    body = "\n".join(json.dumps(c) for c in (first, twin, second)).encode()
+    session = Session.open(
+        {
+            "files": [{"name": "twins.jsonl", "bytes": body}],
+            "input_format": "auto",
+            "as_of": "2024-06-03",
+        }
+    )
+    listed = [c["child_id"] for c in session.overview()["children"]]
+    assert listed == [first["child_id"], first["child_id"], second["child_id"]]
+    key = session.child(second["child_id"])["rows"][0]["key"]
+    for call in (
+        lambda: session.child(first["child_id"]),
+        lambda: session.explanation(first["child_id"], key),
+    ):
+        with pytest.raises(ServiceError) as caught:
+            call()
+        assert (caught.value.code, caught.value.path) == ("invalid_value", "child")
+        assert first["child_id"] not in caught.value.message
+    assert session.explanation(second["child_id"], key)["key"] == key  # the others answer
+
+
 def test_an_unknown_key_is_not_found_without_the_key() -> None:
     session = opened("demo")
     key = session.child("DEMO-001")["rows"][0]["key"]

@@ -104,7 +104,16 @@ class _Table:
 class Session:
     """A request's records, evaluated once; each method answers one view or download."""
 
-    __slots__ = ("_by_id", "_children", "_days", "_errors", "_loaded", "_period", "_run")
+    __slots__ = (
+        "_by_id",
+        "_children",
+        "_days",
+        "_errors",
+        "_loaded",
+        "_period",
+        "_repeated",
+        "_run",
+    )
 
     def __init__(
         self,
@@ -122,8 +131,13 @@ class Session:
         self._period = period
         self._days = days
         self._by_id: dict[str, ChildResult] = {}
+        repeated: set[str] = set()  # ids more than one record gives: no child view can be chosen
         for child in children:
-            self._by_id.setdefault(child.child_id, child)
+            if child.child_id in self._by_id:
+                repeated.add(child.child_id)
+            else:
+                self._by_id[child.child_id] = child
+        self._repeated = frozenset(repeated)
 
     @classmethod
     def open(
@@ -192,7 +206,9 @@ class Session:
 
     def child(self, child_id: str) -> dict[str, Any]:
         """One child's ``labels``, ``findings`` and obligations (``columns`` :data:`CHILD_COLUMNS`,
-        ``rows`` in the evaluation's order, ISO dates). Explanations are not built here."""
+        ``rows`` in the evaluation's order, ISO dates). Explanations are not built here. A
+        :class:`~lacplan.service.ServiceError`: ``not_found`` for an id no record gives,
+        ``invalid_value`` for one that more than one record gives."""
         found = self._child(child_id)
         return {
             "child_id": found.child_id,
@@ -244,6 +260,14 @@ class Session:
         found = self._by_id.get(child_id)
         if found is None:
             raise ServiceError("not_found", "child", "child: no child with that id in the input.")
+        if child_id in self._repeated:
+            raise ServiceError(
+                "invalid_value",
+                "child",
+                "child: more than one record in the input has that id, so which child is meant "
+                "cannot be told; give each child one record (all its periods of care in one "
+                "case).",
+            )
         return found
 
     def _table(self, kind: str) -> _Table:
