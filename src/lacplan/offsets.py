@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field
 
@@ -25,6 +25,7 @@ __all__ = [
     "Days",
     "Months",
     "Offset",
+    "OffsetNote",
     "Shift",
     "Weeks",
     "WorkingDays",
@@ -158,6 +159,21 @@ def offset_note(
 ) -> str:
     """How :func:`offset_date` reached its date (the note of :func:`apply_offset`)."""
     return apply_offset(anchor, offset, calendar, month_arithmetic)[1]
+
+
+class OffsetNote(NamedTuple):
+    """:func:`offset_note` of one offset, calendar and month arithmetic, for any anchor: written
+    when an explanation asks (:meth:`at`). One is shared by every obligation an offset option
+    times under one calendar (a compiled rule keeps them), so a report keeps a reference per
+    obligation, not a tuple of the note's arguments."""
+
+    offset: Offset
+    calendar: WorkingDayCalendar
+    month_arithmetic: str
+
+    def at(self, anchor: date) -> str:
+        """The note for the offset applied to ``anchor``."""
+        return offset_note(anchor, self.offset, self.calendar, self.month_arithmetic)
 
 
 def apply_offset(

@@ -18,8 +18,8 @@ from datetime import date
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from lacplan.calendar import age_on
-from lacplan.offsets import Offset, Shift, fixed_note, shifter
+from lacplan.calendar import WorkingDayCalendar, age_on
+from lacplan.offsets import Offset, OffsetNote, Shift, fixed_note, shifter
 from lacplan.rules.explain import cited
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.resolve import _TESTS, SCOPE_REFS, Resolver
@@ -58,6 +58,11 @@ __all__ = ["CompiledRule", "CompiledVariant", "Program", "RuleProgram", "program
 Local = dict[str, "date | None"]
 Test = Callable[[Resolver, Scope, Local], bool]
 DateFn = Callable[[Resolver, Scope, Local], "date | None"]
+#: One offset option's :class:`~lacplan.offsets.OffsetNote` for each calendar it has timed
+#: obligations under (a calendar is hashed by identity), with the month arithmetic it was made
+#: for: written by the engine as evaluations meet them, so the obligations an option times
+#: share one.
+Notes = dict[WorkingDayCalendar, OffsetNote]
 
 #: Schedule kinds, as small ints the engine compares (no ``isinstance`` per obligation).
 ONCE, CHAIN, WINDOWS, ROLLING, PER_EVENT = range(5)
@@ -450,6 +455,7 @@ class CompiledRule:
                 Shift | None,
                 Offset | None,
                 str | None,
+                Notes,
             ],
             ...,
         ] = tuple(
@@ -461,6 +467,7 @@ class CompiledRule:
                 None if opt.offset is None else shifter(opt.offset),
                 opt.offset,
                 None if opt.offset is None else fixed_note(opt.offset),
+                {},  # the option's OffsetNotes by calendar (engine: ``_offset_note``)
             )
             for opt in decl.offsets
         )

@@ -28,7 +28,7 @@ from typing import cast
 from lacplan.calendar import WorkingDayCalendar, birthday, iso_date
 from lacplan.model import Case, Event, assign_events
 from lacplan.obligation import _Fields
-from lacplan.offsets import offset_note
+from lacplan.offsets import Offset, OffsetNote
 from lacplan.report import ChildResult, Obligation
 from lacplan.rules.compiled import (
     CHAIN,
@@ -37,12 +37,14 @@ from lacplan.rules.compiled import (
     WINDOWS,
     CompiledRule,
     CompiledVariant,
+    Notes,
     RuleProgram,
     program,
 )
 from lacplan.rules.conventions import Conventions
 from lacplan.rules.coverage import Seen, unknown_start
 from lacplan.rules.explain import (
+    Label,
     Note,
     Tail,
     Timing,
@@ -94,7 +96,7 @@ class _Evaluator(Satisfying):
 
     def _anchor(
         self, cr: CompiledRule, scope: Scope, local: dict[str, date | None]
-    ) -> tuple[date, Note] | None:
+    ) -> tuple[date, Label] | None:
         for when, resolve, label, carried in cr.anchors:
             if when is not None and not when(self, scope, local):
                 continue
@@ -142,14 +144,20 @@ class _Evaluator(Satisfying):
             if rest is None or rest(self, scope, local):
                 index = i
                 break
-        _, option, earliers, _, shift, offset, fixed = offsets[index]
+        _, option, earliers, _, shift, offset, fixed, notes = offsets[index]
         if offset is None or shift is None:
             return _new(Timing, (anchor, None, "", option, index, None, -1, None))
         months = run.months
-        due = shift(anchor[0], run.calendar, months)
-        note: Note = (
-            fixed if fixed is not None else (offset_note, anchor[0], offset, run.calendar, months)
-        )
+        calendar = run.calendar
+        due = shift(anchor[0], calendar, months)
+        note: Note
+        if fixed is not None:
+            note = fixed
+        else:  # written when an explanation asks, from the anchor (one shared per option)
+            shared = notes.get(calendar)
+            if shared is None or shared[2] != months:
+                shared = _offset_note(notes, offset, calendar, months)
+            note = shared
         capped: tuple[str, date, Note] | None = None
         capped_index = -1
         for k, (when, resolve, earlier) in enumerate(earliers):
@@ -364,7 +372,8 @@ class _Evaluator(Satisfying):
             branch,
             "",
             "",
-            # The recipe: explanation and its arguments, in the order it takes them.
+            # The recipe: explanation and its arguments, in the order it takes them, the tail's
+            # own parts last (one tuple, not one holding another: a report keeps one each).
             (
                 explanation,
                 a_date,
@@ -376,8 +385,8 @@ class _Evaluator(Satisfying):
                 timing.window,
                 no_head,
                 cr.citing[timing.option_index],
-                tail,
-            ),
+            )
+            + (tail if type(tail) is tuple else (tail,)),
         )
         ob.__class__ = Obligation
         return ob  # type: ignore[return-value]  # an Obligation now (no call to typing.cast)
@@ -498,6 +507,21 @@ class _Evaluator(Satisfying):
             if ob is not None:
                 out.append(ob)
         return out
+
+
+#: How many calendars an offset option keeps notes for (a service building calendars with
+#: closures per request would otherwise grow the memo without bound).
+_NOTES_MAX = 64
+
+
+def _offset_note(
+    notes: Notes, offset: Offset, calendar: WorkingDayCalendar, months: str
+) -> OffsetNote:
+    """The shared :class:`OffsetNote` of one option under ``calendar``, made and kept."""
+    if len(notes) >= _NOTES_MAX:
+        notes.clear()
+    note = notes[calendar] = OffsetNote(offset, calendar, months)
+    return note
 
 
 def _branch(cr: CompiledRule, t: Timing) -> str:

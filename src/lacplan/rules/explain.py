@@ -15,7 +15,7 @@ from typing import Any, Final, NamedTuple, Protocol
 from lacplan.calendar import fmt_date
 from lacplan.model import EVENT_TYPES, Event
 from lacplan.obligation import Obligation
-from lacplan.offsets import describe_offset
+from lacplan.offsets import OffsetNote, describe_offset
 from lacplan.rules.pack import Layer
 from lacplan.rules.schema import Citation, OffsetOption, Rule
 from lacplan.rules.state import EndedBy, Scope
@@ -38,6 +38,7 @@ class WindowLike(Protocol):
 __all__ = [
     "EVENT_NOUNS",
     "Deferred",
+    "Label",
     "Note",
     "Tail",
     "Timing",
@@ -190,9 +191,13 @@ Deferred = tuple[Any, ...]
 """Text not written yet: ``(function, *arguments)``, a flat tuple (smaller than a ``partial``:
 a report keeps one or two per unread explanation)."""
 
-Note = str | Deferred
-"""How an offset reached its date: text, or ``(offset_note, anchor, offset, calendar, months)``
-written when an explanation asks."""
+Label = str | Deferred
+"""How an anchor is named: text, or a recipe writing it when asked (:func:`itself`)."""
+
+Note = str | OffsetNote
+"""How an offset reached its date from the anchor: text, or the option's shared
+:class:`~lacplan.offsets.OffsetNote`, written for the obligation's anchor when an explanation
+asks."""
 
 
 def itself(label: str, prior: Obligation) -> str:
@@ -202,17 +207,10 @@ def itself(label: str, prior: Obligation) -> str:
     return f"{label}, itself {basis}" if basis else label
 
 
-def _text(text: str | Deferred) -> str:
-    if isinstance(text, str):
-        return text
-    written: str = text[0](*text[1:])
-    return written
-
-
 class Timing(NamedTuple):
     """How one obligation was timed, as the engine recorded it (what its explanation reads)."""
 
-    anchor: tuple[date, Note]  # the date and its label (or the label's recipe: :func:`itself`)
+    anchor: tuple[date, Label]  # the date and its label (or the label's recipe: :func:`itself`)
     due: date | None
     note: Note  # how the offset reached the due date (holidays skipped, month-end clamp)
     option: OffsetOption | None
@@ -229,7 +227,7 @@ when asked."""
 
 def explanation(
     a_date: date,
-    a_label: Note,
+    a_label: Label,
     due: date | None,
     note: Note,
     option: OffsetOption | None,
@@ -237,28 +235,35 @@ def explanation(
     window: Window | None,
     no_head: bool,
     citing: str,
-    tail: Tail,
+    tail: str | Any,
+    *tail_args: Any,
 ) -> tuple[str, str]:
     """``(explanation, basis)`` of one obligation, from what the evaluation recorded (run only
     when the explanation, or the basis a dependent rule quotes, is first read).
 
     The arguments are what the explanation reads of a :class:`Timing`, flattened (``a_date``
     and ``a_label`` its anchor), then ``no_head``, ``citing`` (the :func:`cited` sentence of
-    the citation that applies: a compiled rule keeps them) and the :data:`Tail`. A report
-    keeps one recipe ``(explanation, *arguments)`` per unread explanation (the engine's
-    ``_build`` writes it): one flat tuple rather than a tuple holding a ``Timing`` holding an
-    anchor pair costs a report some 110 bytes an obligation less, and the garbage collector
-    fewer objects to walk."""
+    the citation that applies: a compiled rule keeps them) and the :data:`Tail`, flattened too:
+    its text, or its function then the function's arguments (``tail_args``). A report keeps
+    one recipe ``(explanation, *arguments)`` per unread explanation (the engine's ``_build``
+    writes it): one flat tuple rather than a tuple holding a ``Timing`` holding an anchor pair,
+    and a tail tuple, costs a report some 160 bytes an obligation less, and the garbage
+    collector fewer objects to walk. Offset notes are written here, for ``a_date``."""
     if no_head:  # a duty that does not apply here has no timescale to explain
         text, basis = "", ""
-    else:  # each deferred part written here (what _text does, without a call per part)
+    else:  # each deferred part written here (without a call per part)
         written: tuple[str, date, str] | None = None
-        if capped is not None:
-            written = (capped[0], capped[1], _text(capped[2]))
+        if capped is not None:  # the offset's own note, from the same anchor
+            offset_note = capped[2]
+            written = (
+                capped[0],
+                capped[1],
+                offset_note if isinstance(offset_note, str) else offset_note.at(a_date),
+            )
         label: str = a_label if isinstance(a_label, str) else a_label[0](*a_label[1:])
-        how: str = note if isinstance(note, str) else note[0](*note[1:])
+        how: str = note if isinstance(note, str) else note.at(a_date)
         text, basis = head((a_date, label), due, how, option, written, window)
-    what = tail if isinstance(tail, str) else tail[0](*tail[1:])
+    what = tail if isinstance(tail, str) else tail(*tail_args)
     if what:  # the parts that are not empty, joined by spaces (no generator per call)
         text = f"{text} {what}" if text else what
     if citing:

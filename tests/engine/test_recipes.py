@@ -1,0 +1,109 @@
+"""What a report keeps for each explanation it has not written (issue 12): one flat recipe, and
+offset notes shared by every obligation one offset option times under one calendar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from lacplan import evaluate, load_cases
+from lacplan.calendar import england_and_wales
+from lacplan.model import Case
+from lacplan.offsets import OffsetNote, offset_note
+from lacplan.report import Report
+from lacplan.rules import get_pack
+from lacplan.rules.compiled import program
+from lacplan.rules.engine import _NOTES_MAX
+from lacplan.rules.explain import explanation
+
+DEMO = Path(__file__).parents[2] / "src" / "lacplan" / "data" / "demo_cases.jsonl"
+AS_OF = date(2024, 6, 3)
+
+
+def _demo() -> list[Case]:
+    return [c for c in load_cases(DEMO) if isinstance(c, Case)]
+
+
+def _fresh(report: Report) -> Report:
+    assert all(o._recipe is not None for o in report.obligations)
+    return report
+
+
+def test_obligations_of_one_offset_option_share_one_note() -> None:
+    report = _fresh(evaluate(_demo(), as_of=AS_OF))
+    notes = [
+        (recipe[5], recipe[4])  # the offset option and its note
+        for o in report.obligations
+        if (recipe := o._recipe) is not None and isinstance(recipe[4], OffsetNote)
+    ]
+    assert notes, "the demo cases have working-day and month offsets"
+    kept: dict[tuple[int, int, str], set[int]] = {}
+    for option, note in notes:
+        assert note.offset is option.offset
+        kept.setdefault((id(option), id(note.calendar), note.month_arithmetic), set()).add(id(note))
+    # One object per compiled option and calendar (a declaration's option may serve several
+    # of a rule's compiled versions, each with its own memo).
+    entries: dict[int, int] = {}
+    for rp in program(get_pack("england")).rules:
+        for var in rp.variants:
+            for cr in var.versions:
+                for entry in cr.offsets:
+                    entries[id(entry[1])] = entries.get(id(entry[1]), 0) + 1
+    assert all(len(ids) <= entries[key[0]] for key, ids in kept.items())
+    assert len(notes) > 2 * len(kept)  # and shared by the obligations that option times
+
+
+def test_a_shared_note_is_written_for_each_obligations_own_anchor() -> None:
+    report = _fresh(evaluate(_demo(), as_of=AS_OF))
+    checked = 0
+    for o in report.obligations:
+        recipe = o._recipe
+        assert recipe is not None
+        note = recipe[4]
+        if isinstance(note, OffsetNote):
+            assert o.anchor is not None
+            text = note.at(o.anchor)
+            assert text == offset_note(o.anchor, note.offset, note.calendar, note.month_arithmetic)
+            if text:  # the note is part of the explanation (unless an earlier date capped it)
+                assert text in o.explanation or recipe[6] is not None
+                checked += 1
+    assert checked
+
+
+def test_a_recipe_is_one_flat_tuple_ending_with_its_tail() -> None:
+    report = _fresh(evaluate(_demo(), as_of=AS_OF))
+    for o in report.obligations:
+        recipe = o._recipe
+        assert recipe is not None and recipe[0] is explanation
+        tail = recipe[10]  # the tail's text, or its function and then that function's arguments
+        if isinstance(tail, str):
+            assert len(recipe) == 11
+        else:
+            assert callable(tail) and len(recipe) > 11
+        assert not any(type(part) is tuple and callable(part[0]) for part in recipe[10:])
+    assert [o.as_dict()["explanation"] for o in report.obligations] == [
+        o.explanation for o in evaluate(_demo(), as_of=AS_OF).obligations
+    ]
+
+
+def test_the_note_memo_is_bounded_and_its_notes_stay_right() -> None:
+    """A service may build a calendar (with closures) for every request: an option keeps notes
+    for at most ``_NOTES_MAX`` calendars, and a note made after the memo was emptied writes the
+    same text."""
+    cases = _demo()[:1]
+    base = england_and_wales()
+    expected = [o.explanation for o in evaluate(cases, as_of=AS_OF, calendar=base).obligations]
+    for k in range(_NOTES_MAX + 6):
+        # Closures in 1995, long before any of the case's dates, change no date or note.
+        calendar = base.with_closures([date(1995, 1, 2) + timedelta(days=k)])
+        got = evaluate(cases, as_of=AS_OF, calendar=calendar)
+        assert [o.explanation for o in got.obligations] == expected
+    sizes = [
+        len(entry[7])
+        for rp in program(get_pack("england")).rules
+        for var in rp.variants
+        for cr in var.versions
+        for entry in cr.offsets
+    ]
+    assert max(sizes) <= _NOTES_MAX
+    assert max(sizes) > 1  # several calendars were kept, not one
