@@ -391,6 +391,8 @@ class CompiledRule:
     __slots__ = (
         "anchors",
         "applies",
+        "applies_fixed",
+        "applies_rest",
         "base_rule",
         "by_anchor",
         "chain",
@@ -439,6 +441,10 @@ class CompiledRule:
         self.in_force_end = decl.in_force.end
         self.cite = decl.citation.label, decl.citation.url
         self.applies = conditions(decl.applies)
+        # The same, as (its leading scope-fixed conditions, the rest): the engine tests the
+        # first before it times an obligation (most scopes a rule does not arise in are told
+        # apart by their placement or period alone), the rest once the timing is known.
+        self.applies_fixed, self.applies_rest = split(decl.applies)
         self.exemptions: tuple[tuple[Test | None, Test | None, Exemption], ...] = tuple(
             (*split(ex.when), ex) for ex in decl.exemptions
         )

@@ -213,18 +213,23 @@ class _Evaluator(Satisfying):
         run = self.run
         if len(versions) == 1:  # what _choose does with one version, without its tuples
             cr = versions[0]
+            fixed = cr.applies_fixed  # the scope alone may say the duty does not arise here
+            if fixed is not None and not fixed(self, scope, {}):
+                return None
             t = self._timing(cr, scope, anchor_override, window)
             if t is None:
                 return None
             in_force = cr.in_force(t.anchor[0] if cr.by_anchor else t.due or t.anchor[0])
+            applies = cr.applies_rest
         else:
             chosen = self._choose(versions, scope, anchor_override, window)
             if chosen is None:
                 return None
             cr, t, in_force = chosen
+            applies = cr.applies
         due = t.due
         local: dict[str, date | None] = {"anchor": t.anchor[0], "due": due}
-        if cr.applies is not None and not cr.applies(self, scope, local):
+        if applies is not None and not applies(self, scope, local):
             return None
         if not in_force:
             decls = tuple(v.decl for v in versions)
@@ -446,12 +451,16 @@ class _Evaluator(Satisfying):
     def _covered_elsewhere(self, rp: RuleProgram, scope: Scope) -> bool:
         """A variant of the other scope kind covers this period (it reports the duty)."""
         if scope.kind == "placement":
-            period_scope = self.run.period_scope
-            assert period_scope is not None
-            return any(
-                var.scope == "period" and (var.when is None or var.when(self, period_scope, {}))
-                for var in rp.variants
-            )
+            run = self.run
+            covered = run.covered.get(rp.id)
+            if covered is None:  # the same for every placement of the period: asked once
+                period_scope = run.period_scope
+                assert period_scope is not None
+                covered = run.covered[rp.id] = any(
+                    var.scope == "period" and (var.when is None or var.when(self, period_scope, {}))
+                    for var in rp.variants
+                )
+            return covered
         return True  # period pass: the placement pass decides (and reports no_variant there)
 
     def _no_variant(self, rp: RuleProgram, scope: Scope) -> Obligation:
@@ -573,6 +582,7 @@ def evaluate_case(
         run.period_events = period_idx.get(period.period_id, EMPTY_INDEX)
         run.first_placement_start = period.placements[0].start if period.placements else None
         run.results = {}
+        run.covered = {}
         p_end, p_hard, p_by = ended(period.end, eighteen, as_of, "period")
         period_prefix = f"{child_prefix}{period.period_id}:"
         period_scope = Scope(

@@ -206,6 +206,9 @@ class Run:
     period_events: EventIndex = field(default_factory=EventIndex)
     first_placement_start: date | None = None
     results: dict[str, list[Obligation]] = field(default_factory=dict)
+    # Whether a period variant of each rule covers the period (``_covered_elsewhere``), asked
+    # by every placement no variant of its own covers: kept for the period, like ``results``.
+    covered: dict[str, bool] = field(default_factory=dict)
     facts: dict[str, date | None] = field(default_factory=dict)
     seen: Seen | None = None  # what the case's source shows (None: everything)
     clipped: bool = False  # as_of was moved back to the data's last day
