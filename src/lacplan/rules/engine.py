@@ -518,9 +518,10 @@ class _Evaluator(Satisfying):
         return out
 
 
-#: How many calendars an offset option keeps notes for (a service building calendars with
-#: closures per request would otherwise grow the memo without bound).
-_NOTES_MAX = 64
+#: How many calendars an offset option keeps notes for. A note holds its calendar, so the memo
+#: is bounded as a calendar's own cache of derived calendars is (``with_closures``, 16): a
+#: service meeting more calendars than that starts the memo afresh rather than keep them all.
+_NOTES_MAX = 16
 
 
 def _offset_note(
