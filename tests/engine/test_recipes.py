@@ -107,3 +107,23 @@ def test_the_note_memo_is_bounded_and_its_notes_stay_right() -> None:
     ]
     assert max(sizes) <= _NOTES_MAX
     assert max(sizes) > 1  # several calendars were kept, not one
+
+
+def test_an_exemptions_text_and_branch_are_written_once_per_rule() -> None:
+    """Every obligation one exemption exempts holds the same text and branch objects, written
+    when the pack was compiled (``Not required: ...`` and ``exemption:<reason>``)."""
+    report = _fresh(evaluate(_demo(), as_of=AS_OF))
+    exempt = [o for o in report.obligations if o.branch.startswith("exemption:")]
+    assert len(exempt) > 1
+    recipes = [o._recipe for o in exempt]  # kept, so no object's id is reused while compared
+    texts: dict[tuple[str, str], set[int]] = {}
+    branches: dict[tuple[str, str], set[int]] = {}
+    for o, recipe in zip(exempt, recipes, strict=True):
+        assert recipe is not None and isinstance(recipe[10], str)
+        texts.setdefault((o.rule, o.branch), set()).add(id(recipe[10]))
+        branches.setdefault((o.rule, o.branch), set()).add(id(o.branch))
+    for o, recipe in zip(exempt, recipes, strict=True):
+        assert recipe is not None and recipe[10] in o.explanation
+    assert all(len(ids) == 1 for ids in texts.values())
+    assert all(len(ids) == 1 for ids in branches.values())
+    assert len(exempt) > len(texts)  # shared, not only unique

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from lacplan.calendar import WorkingDayCalendar, age_on
 from lacplan.offsets import Offset, OffsetNote, Shift, fixed_note, shifter
-from lacplan.rules.explain import cited
+from lacplan.rules.explain import cited, verdict
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.resolve import _TESTS, SCOPE_REFS, Resolver
 from lacplan.rules.schema import (
@@ -63,6 +63,9 @@ DateFn = Callable[[Resolver, Scope, Local], "date | None"]
 #: for: written by the engine as evaluations meet them, so the obligations an option times
 #: share one.
 Notes = dict[WorkingDayCalendar, OffsetNote]
+#: An exemption that may apply in a scope: the test that remains, the exemption, and the text
+#: and branch its obligations are given.
+LiveExemption = tuple[Test | None, Exemption, str, str]
 
 #: Schedule kinds, as small ints the engine compares (no ``isinstance`` per obligation).
 ONCE, CHAIN, WINDOWS, ROLLING, PER_EVENT = range(5)
@@ -399,6 +402,7 @@ class CompiledRule:
         "cite",
         "citing",
         "decl",
+        "earlier_branches",
         "endings",
         "exemptions",
         "id",
@@ -445,8 +449,10 @@ class CompiledRule:
         # first before it times an obligation (most scopes a rule does not arise in are told
         # apart by their placement or period alone), the rest once the timing is known.
         self.applies_fixed, self.applies_rest = split(decl.applies)
-        self.exemptions: tuple[tuple[Test | None, Test | None, Exemption], ...] = tuple(
-            (*split(ex.when), ex) for ex in decl.exemptions
+        # Each exemption with its explanation's text and its branch, written once here.
+        self.exemptions: tuple[tuple[Test | None, Test | None, Exemption, str, str], ...] = tuple(
+            (*split(ex.when), ex, f"{verdict(ex.status)}: {ex.label}.", f"exemption:{ex.reason}")
+            for ex in decl.exemptions
         )
         self.anchors: tuple[tuple[Test | None, DateFn, str, str | None], ...] = tuple(
             (conditions(opt.when), date_expr(opt.date), opt.label, _carried(opt))
@@ -478,6 +484,10 @@ class CompiledRule:
             for opt in decl.offsets
         )
         self.offset_branches = tuple(f"offset:{i}" for i in range(len(self.offsets)))
+        self.earlier_branches = tuple(
+            tuple(f"earlier:{i}.{k}" for k in range(len(opt.earlier_of)))
+            for i, opt in enumerate(decl.offsets)
+        )
         # The citation sentence ending each explanation: per offset option, then the rule's own
         # (an obligation without an option: windows, exemptions without a timescale).
         self.citing = (
@@ -490,10 +500,10 @@ class CompiledRule:
             if any(fixed is not None for (fixed, _), *_ in self.offsets)
             else tuple((i, rest) for i, ((_, rest), *_) in enumerate(self.offsets))
         )
-        self.unfixed_exemptions = (
+        self.unfixed_exemptions: tuple[LiveExemption, ...] | None = (
             None
-            if any(fixed is not None for fixed, _, _ in self.exemptions)
-            else tuple((rest, ex) for _, rest, ex in self.exemptions)
+            if any(fixed is not None for fixed, *_ in self.exemptions)
+            else tuple((rest, ex, text, branch) for _, rest, ex, text, branch in self.exemptions)
         )
         sat = decl.satisfied_by
         self.sat_scope = sat.scope or decl.scope
@@ -525,17 +535,15 @@ class CompiledRule:
             )
         return hit
 
-    def live_exemptions(
-        self, r: Resolver, scope: Scope
-    ) -> tuple[tuple[Test | None, Exemption], ...]:
+    def live_exemptions(self, r: Resolver, scope: Scope) -> tuple[LiveExemption, ...]:
         """The exemptions whose scope-fixed conditions hold in ``scope``, as above."""
         key = -id(self)
-        hit: tuple[tuple[Test | None, Exemption], ...] | None = scope.live.get(key)
+        hit: tuple[LiveExemption, ...] | None = scope.live.get(key)
         if hit is None:
             hit = scope.live[key] = tuple(
                 [
-                    (rest, ex)
-                    for fixed, rest, ex in self.exemptions
+                    (rest, ex, text, branch)
+                    for fixed, rest, ex, text, branch in self.exemptions
                     if fixed is None or fixed(r, scope, {})
                 ]
             )

@@ -55,7 +55,6 @@ from lacplan.rules.explain import (
     not_in_force_tail,
     outcome_tail,
     too_late_tail,
-    verdict,
 )
 from lacplan.rules.pack import RulePack
 from lacplan.rules.satisfy import Satisfying
@@ -253,7 +252,7 @@ class _Evaluator(Satisfying):
         exemptions = cr.unfixed_exemptions
         if exemptions is None:
             exemptions = cr.live_exemptions(self, scope)
-        for when, ex in exemptions:
+        for when, ex, text, branch in exemptions:
             if when is None or when(self, scope, local):
                 return self._build(
                     cr,
@@ -264,8 +263,8 @@ class _Evaluator(Satisfying):
                     local.get("matched"),
                     ex.status,
                     ex.reason,
-                    f"{verdict(ex.status)}: {ex.label}.",
-                    f"exemption:{ex.reason}",
+                    text,
+                    branch,
                 )
         if scope.before_data and t.anchor[0] <= (start := scope.period.start):
             return self._unjudged(cr, scope, sequence, t, unknown_start(start, seen))
@@ -539,7 +538,7 @@ def _branch(cr: CompiledRule, t: Timing) -> str:
     if t.option is None:
         return "window"
     if t.capped is not None:
-        return f"earlier:{t.option_index}.{t.capped_index}"
+        return cr.earlier_branches[t.option_index][t.capped_index]
     return cr.offset_branches[t.option_index]
 
 
