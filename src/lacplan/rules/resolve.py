@@ -8,6 +8,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from lacplan.calendar import add_months, age_on
@@ -143,8 +144,7 @@ class Resolver:
             d = offset_date(d, expr.offset, run.calendar, run.conventions.month_arithmetic)
         if expr.minus_months_convention is not None:
             months = int(getattr(run.conventions, expr.minus_months_convention))
-            back = Months(n=-months)
-            d = offset_date(d, back, run.calendar, run.conventions.month_arithmetic)
+            d = offset_date(d, _months_before(months), run.calendar, run.months)
         if expr.plus_days_field is not None:
             days = getattr(scope.period, expr.plus_days_field)
             if days is None:
@@ -328,3 +328,10 @@ _TESTS: dict[type, Callable[[Resolver, Any, Scope, dict[str, date | None]], bool
     AnyCondition: Resolver._c_any_condition,
     AllCondition: Resolver._c_all_condition,
 }
+
+
+@lru_cache(maxsize=64)
+def _months_before(months: int) -> Months:
+    """``Months(n=-months)``, validated once per number (a convention's months, such as
+    ``review_before_move_months``), not once per obligation."""
+    return Months(n=-months)
