@@ -59,6 +59,8 @@ class EventIndex:
     ) -> tuple[EventList, list[date]]:
         """Events matching any of ``matches`` sorted by (date, position), and their dates
         (``key``: :func:`select_key` of ``matches``, when the caller keeps it)."""
+        if not self.by_type:  # no events (and EMPTY_INDEX, shared by every run, keeps no memo)
+            return [], []
         if key is None:
             key = select_key(matches)
         hit = self._memo.get(key)
@@ -105,6 +107,7 @@ def _fields_match(
     return True
 
 
+#: The index of a scope with no events, shared by every run: ``select`` writes no memo into it.
 EMPTY_INDEX = EventIndex()
 
 
