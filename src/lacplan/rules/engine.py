@@ -154,7 +154,7 @@ class _Evaluator(Satisfying):
             note = fixed
         else:  # written when an explanation asks, from the anchor (one shared per option)
             shared = notes.get(calendar)
-            if shared is None or shared[2] != months:
+            if shared is None or shared.month_arithmetic != months:
                 shared = _offset_note(notes, offset, calendar, months)
             note = shared
         capped: tuple[str, date, Note] | None = None
