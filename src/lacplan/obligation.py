@@ -23,11 +23,21 @@ from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
 from datetime import date
+from operator import attrgetter
 from typing import Any, cast
 
 from lacplan.calendar import iso_date
 
-__all__ = ["OBLIGATION_FIELDS", "Obligation", "Recipe", "explanation_text", "lazy_obligation"]
+__all__ = [
+    "OBLIGATION_FIELDS",
+    "Obligation",
+    "Recipe",
+    "RuleFacts",
+    "ScopeFacts",
+    "explanation_text",
+    "facts_obligation",
+    "lazy_obligation",
+]
 
 #: Output columns of an obligation, in order (a contract: add, don't rename).
 OBLIGATION_FIELDS: tuple[str, ...] = (
@@ -66,45 +76,125 @@ def _iso(d: date | None) -> str | None:
     return None if d is None else iso_date(d)
 
 
-class _Fields:
-    """An obligation's storage (private): one slot per field, set by a plain ``__init__``."""
+class RuleFacts:
+    """What every obligation of one rule version shares under one citation: its ``rule``,
+    ``title``, ``source``, ``rule_version``, ``rule_variant``, ``citation``, ``citation_url``
+    and ``base_rule``. A compiled rule keeps one per offset option (options may cite
+    differently) and one for its own citation, so an obligation holds one reference instead of
+    eight (immutable by convention: internal, never handed out)."""
 
     __slots__ = (
-        "_basis",
-        "_recipe",
-        "_text",
-        "anchor",
         "base_rule",
-        "branch",
-        "child_id",
         "citation",
         "citation_url",
-        "closed_on",
-        "days_late",
-        "due",
-        "key",
-        "met_on",
-        "period_id",
-        "placement_id",
-        "reason",
         "rule",
         "rule_variant",
         "rule_version",
-        "sequence",
         "source",
-        "status",
         "title",
     )
 
-    key: str
-    rule: str
-    title: str
-    source: str
-    rule_version: str | None
-    rule_variant: str | None
-    child_id: str
-    period_id: str
-    placement_id: str | None
+    def __init__(
+        self,
+        rule: str,
+        title: str,
+        source: str,
+        rule_version: str | None,
+        rule_variant: str | None,
+        citation: str,
+        citation_url: str,
+        base_rule: str | None,
+    ) -> None:
+        self.rule = rule
+        self.title = title
+        self.source = source
+        self.rule_version = rule_version
+        self.rule_variant = rule_variant
+        self.citation = citation
+        self.citation_url = citation_url
+        self.base_rule = base_rule
+
+    def _values(self) -> tuple[Any, ...]:
+        return (
+            self.rule,
+            self.title,
+            self.source,
+            self.rule_version,
+            self.rule_variant,
+            self.citation,
+            self.citation_url,
+            self.base_rule,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleFacts):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RuleFacts, self._values())
+
+
+class ScopeFacts:
+    """What every obligation of one child's period or placement shares: ``child_id``,
+    ``period_id``, ``placement_id``, and ``key_prefix`` (``"child:period:placement-or-dash:"``,
+    the start of an engine-built obligation's key, which is written from it when read).
+    Internal, immutable by convention."""
+
+    __slots__ = ("child_id", "key_prefix", "period_id", "placement_id")
+
+    def __init__(
+        self, child_id: str, period_id: str, placement_id: str | None, key_prefix: str = ""
+    ) -> None:
+        self.child_id = child_id
+        self.period_id = period_id
+        self.placement_id = placement_id
+        self.key_prefix = key_prefix
+
+    def _values(self) -> tuple[str, str, str | None, str]:
+        return (self.child_id, self.period_id, self.placement_id, self.key_prefix)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ScopeFacts):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ScopeFacts, self._values())
+
+
+class _Fields:
+    """An obligation's storage (private), set by a plain ``__init__``: a slot per field of its
+    own, one :class:`RuleFacts` and one :class:`ScopeFacts` for the fields it shares with its
+    rule and its scope, its key (``None``: written from the scope's prefix, the rule and the
+    anchor when read) and what it says: the recipe ``(function, *arguments)`` while its
+    explanation is unread, then ``(None, explanation, basis)``."""
+
+    __slots__ = (
+        "_key",
+        "_rule",
+        "_said",
+        "_scope",
+        "anchor",
+        "branch",
+        "closed_on",
+        "days_late",
+        "due",
+        "met_on",
+        "reason",
+        "sequence",
+        "status",
+    )
+
+    _rule: RuleFacts
+    _scope: ScopeFacts
+    _key: str | None
     sequence: int
     anchor: date | None
     due: date | None
@@ -112,26 +202,15 @@ class _Fields:
     status: str
     reason: str | None
     days_late: int | None
-    citation: str
-    citation_url: str
-    base_rule: str | None
     closed_on: date | None
     branch: str
-    _text: str
-    _basis: str
-    _recipe: Recipe | None
+    _said: Recipe
 
     def __init__(
         self,
-        key: str,
-        rule: str,
-        title: str,
-        source: str,
-        rule_version: str | None,
-        rule_variant: str | None,
-        child_id: str,
-        period_id: str,
-        placement_id: str | None,
+        rule: RuleFacts,
+        scope: ScopeFacts,
+        key: str | None,
         sequence: int,
         anchor: date | None,
         due: date | None,
@@ -139,24 +218,13 @@ class _Fields:
         status: str,
         reason: str | None,
         days_late: int | None,
-        citation: str,
-        citation_url: str,
-        base_rule: str | None,
         closed_on: date | None,
         branch: str,
-        text: str,
-        basis: str,
-        recipe: Recipe | None,
+        said: Recipe,
     ) -> None:
-        self.key = key
-        self.rule = rule
-        self.title = title
-        self.source = source
-        self.rule_version = rule_version
-        self.rule_variant = rule_variant
-        self.child_id = child_id
-        self.period_id = period_id
-        self.placement_id = placement_id
+        self._rule = rule
+        self._scope = scope
+        self._key = key
         self.sequence = sequence
         self.anchor = anchor
         self.due = due
@@ -164,14 +232,15 @@ class _Fields:
         self.status = status
         self.reason = reason
         self.days_late = days_late
-        self.citation = citation
-        self.citation_url = citation_url
-        self.base_rule = base_rule
         self.closed_on = closed_on
         self.branch = branch
-        self._text = text
-        self._basis = basis
-        self._recipe = recipe
+        self._said = said
+
+
+def _shared(name: str, facts: str, doc: str) -> property:
+    """A read-only attribute read from the obligation's :class:`RuleFacts` or
+    :class:`ScopeFacts` (``facts``: the slot holding them)."""
+    return property(attrgetter(f"{facts}.{name}"), doc=doc)
 
 
 class Obligation(_Fields):
@@ -185,6 +254,18 @@ class Obligation(_Fields):
     """
 
     __slots__ = ()
+
+    rule = _shared("rule", "_rule", "The rule's id.")
+    title = _shared("title", "_rule", "The rule's title.")
+    source = _shared("source", "_rule", "``statutory``, ``agency`` or ``local``.")
+    rule_version = _shared("rule_version", "_rule", "The rule version that judged it.")
+    rule_variant = _shared("rule_variant", "_rule", "The rule variant that judged it.")
+    citation = _shared("citation", "_rule", "Where the duty comes from.")
+    citation_url = _shared("citation_url", "_rule", "The citation's address.")
+    base_rule = _shared("base_rule", "_rule", "The statutory rule an overlay rule tightens.")
+    child_id = _shared("child_id", "_scope", "The child's id.")
+    period_id = _shared("period_id", "_scope", "The period of care's id.")
+    placement_id = _shared("placement_id", "_scope", "The placement's id (placement scope).")
 
     def __new__(
         cls,
@@ -213,15 +294,11 @@ class Obligation(_Fields):
         base_rule: str | None = None,
     ) -> Obligation:
         self = _Fields(
+            RuleFacts(
+                rule, title, source, rule_version, rule_variant, citation, citation_url, base_rule
+            ),
+            ScopeFacts(child_id, period_id, placement_id),
             key,
-            rule,
-            title,
-            source,
-            rule_version,
-            rule_variant,
-            child_id,
-            period_id,
-            placement_id,
             sequence,
             anchor,
             due,
@@ -229,14 +306,9 @@ class Obligation(_Fields):
             status,
             reason,
             days_late,
-            citation,
-            citation_url,
-            base_rule,
             closed_on,
             branch,
-            explanation,
-            basis,
-            None,
+            (None, explanation, basis),
         )
         self.__class__ = cls
         return cast(Obligation, self)
@@ -244,40 +316,58 @@ class Obligation(_Fields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Everything was set by ``__new__``."""
 
-    def _explain(self) -> None:
-        recipe = self._recipe
-        if recipe is not None:
-            text, basis = recipe[0](*recipe[1:])
-            _set(self, "_text", text)
-            _set(self, "_basis", basis)
-            _set(self, "_recipe", None)  # drop what the recipe held on to
+    @property
+    def key(self) -> str:
+        """The obligation's key: ``child:period:placement-or-dash:rule:anchor`` for one the
+        engine built (written when read, from what it shares with its scope)."""
+        key = self._key
+        if key is None:
+            anchor = self.anchor
+            assert anchor is not None  # the engine keys every obligation by its anchor
+            return f"{self._scope.key_prefix}{self._rule.rule}:{iso_date(anchor)}"
+        return key
+
+    def _explain(self) -> Recipe:
+        said = self._said
+        if said[0] is not None:
+            text, basis = said[0](*said[1:])
+            said = (None, text, basis)
+            _set(self, "_said", said)  # drops what the recipe held on to
+        return said
 
     @property
     def explanation(self) -> str:
         """How the due date was reached, what happened and where the duty comes from."""
-        if self._recipe is not None:
-            self._explain()
-        return self._text
+        said = self._said
+        text: str = (said if said[0] is None else self._explain())[1]
+        return text
 
     @property
     def basis(self) -> str:
         """How the due date was reached from the anchor (internal: quoted by dependent rules)."""
-        if self._recipe is not None:
-            self._explain()
-        return self._basis
+        said = self._said
+        basis: str = (said if said[0] is None else self._explain())[2]
+        return basis
+
+    @property
+    def _recipe(self) -> Recipe | None:
+        """The recipe its explanation will be written from, or ``None`` once it is written
+        (or was given)."""
+        said = self._said
+        return None if said[0] is None else said
 
     # -------------------------------------------------------------- value semantics
-    def _key(self) -> tuple[Any, ...]:
+    def _key_values(self) -> tuple[Any, ...]:
         return (*(getattr(self, f) for f in _COMPARED), self.explanation)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
         assert isinstance(other, Obligation)
-        return self._key() == other._key()
+        return self._key_values() == other._key_values()
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return hash(self._key_values())
 
     def __repr__(self) -> str:
         parts = ", ".join(f"{name}={getattr(self, name)!r}" for name in OBLIGATION_FIELDS)
@@ -298,16 +388,18 @@ class Obligation(_Fields):
 
         ``explanation=False`` leaves the explanation out (and does not build it); otherwise
         it is written for the dict but, like every copy, not kept (:func:`explanation_text`)."""
+        facts = self._rule
+        scope = self._scope
         out = {
             "key": self.key,
-            "rule": self.rule,
-            "title": self.title,
-            "source": self.source,
-            "rule_version": self.rule_version,
-            "rule_variant": self.rule_variant,
-            "child_id": self.child_id,
-            "period_id": self.period_id,
-            "placement_id": self.placement_id,
+            "rule": facts.rule,
+            "title": facts.title,
+            "source": facts.source,
+            "rule_version": facts.rule_version,
+            "rule_variant": facts.rule_variant,
+            "child_id": scope.child_id,
+            "period_id": scope.period_id,
+            "placement_id": scope.placement_id,
             "sequence": self.sequence,
             "anchor": _iso(self.anchor),
             "due": _iso(self.due),
@@ -315,10 +407,10 @@ class Obligation(_Fields):
             "status": self.status,
             "reason": self.reason,
             "days_late": self.days_late,
-            "citation": self.citation,
-            "citation_url": self.citation_url,
+            "citation": facts.citation,
+            "citation_url": facts.citation_url,
             "explanation": explanation_text(self) if explanation else None,
-            "base_rule": self.base_rule,
+            "base_rule": facts.base_rule,
         }
         if not explanation:
             del out["explanation"]
@@ -352,18 +444,14 @@ def lazy_obligation(
     branch: str,
     recipe: Recipe,
 ) -> Obligation:
-    """The engine's constructor: every field but the explanation, which ``recipe`` writes
-    when first read."""
-    self = _Fields(
+    """An obligation with every field but the explanation, which ``recipe`` writes when first
+    read."""
+    return facts_obligation(
+        RuleFacts(
+            rule, title, source, rule_version, rule_variant, citation, citation_url, base_rule
+        ),
+        ScopeFacts(child_id, period_id, placement_id),
         key,
-        rule,
-        title,
-        source,
-        rule_version,
-        rule_variant,
-        child_id,
-        period_id,
-        placement_id,
         sequence,
         anchor,
         due,
@@ -371,13 +459,43 @@ def lazy_obligation(
         status,
         reason,
         days_late,
-        citation,
-        citation_url,
-        base_rule,
         closed_on,
         branch,
-        "",
-        "",
+        recipe,
+    )
+
+
+def facts_obligation(
+    rule: RuleFacts,
+    scope: ScopeFacts,
+    key: str | None,
+    sequence: int,
+    anchor: date | None,
+    due: date | None,
+    met_on: date | None,
+    status: str,
+    reason: str | None,
+    days_late: int | None,
+    closed_on: date | None,
+    branch: str,
+    recipe: Recipe,
+) -> Obligation:
+    """:func:`lazy_obligation` from the facts it shares with its rule and scope (a copy of
+    another obligation can share them: ``ob._rule``); ``key`` ``None`` is written from the
+    scope's ``key_prefix`` when read."""
+    self = _Fields(
+        rule,
+        scope,
+        key,
+        sequence,
+        anchor,
+        due,
+        met_on,
+        status,
+        reason,
+        days_late,
+        closed_on,
+        branch,
         recipe,
     )
     self.__class__ = Obligation
@@ -388,16 +506,29 @@ def explanation_text(ob: Obligation) -> str:
     """``ob.explanation``, written from its recipe if it was never read, but not kept: for
     readers that copy every obligation's explanation elsewhere (a DataFrame column, an output
     file), so that a report does not end up holding each text as well as the copy."""
-    recipe = ob._recipe
-    if recipe is None:
-        return ob._text
-    text: str = recipe[0](*recipe[1:])[0]
+    said = ob._said
+    fn = said[0]
+    text: str = said[1] if fn is None else fn(*said[1:])[0]
     return text
 
 
 def _restore(
     values: tuple[Any, ...], closed_on: date | None, branch: str, explanation: str, basis: str
 ) -> Obligation:
-    self = _Fields(*values, closed_on, branch, explanation, basis, None)  # type: ignore[call-arg]
-    self.__class__ = Obligation
-    return cast(Obligation, self)
+    (key, rule, title, source, version, variant, child_id, period_id, placement_id) = values[:9]
+    (sequence, anchor, due, met_on, status, reason, days_late, citation, url, base) = values[9:]
+    return facts_obligation(
+        RuleFacts(rule, title, source, version, variant, citation, url, base),
+        ScopeFacts(child_id, period_id, placement_id),
+        key,
+        sequence,
+        anchor,
+        due,
+        met_on,
+        status,
+        reason,
+        days_late,
+        closed_on,
+        branch,
+        (None, explanation, basis),
+    )

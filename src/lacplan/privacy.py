@@ -44,7 +44,7 @@ from lacplan.domain.fields import _q
 from lacplan.errors import UsageError
 from lacplan.escape import printable
 from lacplan.model import Case, Finding, Problem, RecordError
-from lacplan.obligation import Obligation, lazy_obligation
+from lacplan.obligation import Obligation, ScopeFacts, facts_obligation
 from lacplan.report import ChildResult
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.pack import RulePack
@@ -361,17 +361,12 @@ class AppliedPrivacy:
             else:  # a redacted key replaced whole, or a key of another shape
                 key = f"{alias}:{key if redacted else keyed_hash(privacy.key, key)}"
         recipe = (_kept, ob) if scrub is None else (_scrubbed, ob, scrub)
-        # Positional, in lazy_obligation's order (its keywords cost a third of this copy).
-        return lazy_obligation(
+        scope = ob._scope
+        # The rule's facts are shared with the original; the scope's carry the alias.
+        return facts_obligation(
+            ob._rule,
+            ScopeFacts(alias, scope.period_id, scope.placement_id),
             key,
-            ob.rule,
-            ob.title,
-            ob.source,
-            ob.rule_version,
-            ob.rule_variant,
-            alias,
-            ob.period_id,
-            ob.placement_id,
             ob.sequence,
             anchor,
             ob.due,
@@ -379,9 +374,6 @@ class AppliedPrivacy:
             ob.status,
             ob.reason,
             ob.days_late,
-            ob.citation,
-            ob.citation_url,
-            ob.base_rule,
             ob.closed_on,
             ob.branch,
             recipe,

@@ -19,6 +19,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from lacplan.calendar import WorkingDayCalendar, age_on
+from lacplan.obligation import RuleFacts
 from lacplan.offsets import Offset, OffsetNote, Shift, fixed_note, shifter
 from lacplan.rules.explain import cited, verdict
 from lacplan.rules.facts import DATE_FACTS
@@ -443,7 +444,9 @@ class CompiledRule:
         self.by_anchor = decl.chosen_by == "anchor"
         self.in_force_start = decl.in_force.start
         self.in_force_end = decl.in_force.end
-        self.cite = decl.citation.label, decl.citation.url
+        # What every obligation shares with its rule version and citation: one RuleFacts per
+        # offset option (in ``offsets``) and this one, under the rule's own citation.
+        self.cite = _facts(decl, layer, decl.citation.label, decl.citation.url)
         self.applies = conditions(decl.applies)
         # The same, as (its leading scope-fixed conditions, the rest): the engine tests the
         # first before it times an obligation (most scopes a rule does not arise in are told
@@ -463,7 +466,7 @@ class CompiledRule:
                 tuple[Test | None, Test | None],
                 OffsetOption,
                 tuple[tuple[Test | None, DateFn, EarlierDue], ...],
-                tuple[str, str],
+                RuleFacts,
                 Shift | None,
                 Offset | None,
                 str | None,
@@ -475,7 +478,7 @@ class CompiledRule:
                 split(opt.when),
                 opt,
                 tuple((conditions(e.when), date_expr(e.date), e) for e in opt.earlier_of),
-                _cite(opt, decl),
+                _facts(decl, layer, *_cite(opt, decl)),
                 None if opt.offset is None else shifter(opt.offset),
                 opt.offset,
                 None if opt.offset is None else fixed_note(opt.offset),
@@ -560,6 +563,12 @@ def _carried(opt: AnchorOption) -> str | None:
     if rule_ref and rule_ref[1] == "due" and opt.date.offset is None:
         return rule_ref[0]
     return None
+
+
+def _facts(decl: Rule, layer: Layer, label: str, url: str) -> RuleFacts:
+    return RuleFacts(
+        decl.id, decl.title, layer.source, decl.version, decl.variant, label, url, decl.base_rule
+    )
 
 
 def _cite(opt: OffsetOption, decl: Rule) -> tuple[str, str]:

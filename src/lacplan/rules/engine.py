@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import cast
 
-from lacplan.calendar import WorkingDayCalendar, birthday, iso_date
+from lacplan.calendar import WorkingDayCalendar, birthday
 from lacplan.model import Case, Event, assign_events
 from lacplan.obligation import _Fields
 from lacplan.offsets import Offset, OffsetNote
@@ -342,8 +342,7 @@ class _Evaluator(Satisfying):
         anchor = timing.anchor
         a_date = anchor[0]
         due = timing.due
-        layer = cr.layer
-        label, url = cr.offsets[timing.option_index][3] if timing.option is not None else cr.cite
+        facts = cr.offsets[timing.option_index][3] if timing.option is not None else cr.cite
         if status == "met_late" and met_on and due:
             days_late: int | None = (met_on - due).days
         elif status == "overdue" and due:
@@ -351,17 +350,12 @@ class _Evaluator(Satisfying):
         else:
             days_late = None
         no_head = due is None and branch.startswith("exemption:")
-        # What ``lazy_obligation`` does, inlined (the engine's hottest constructor).
+        # What ``facts_obligation`` does, inlined (the engine's hottest constructor). The key
+        # is left to be written from the scope's prefix, the rule and the anchor when read.
         ob = _Fields(
-            f"{scope.key_prefix}{cr.id}:{iso_date(a_date)}",
-            cr.id,
-            cr.title,
-            layer.source,
-            cr.version,
-            cr.variant,
-            run.child_id,
-            scope.period_id,
-            scope.placement_id,
+            facts,
+            scope.facts,
+            None,
             sequence,
             a_date,
             due,
@@ -369,13 +363,8 @@ class _Evaluator(Satisfying):
             status,
             reason,
             days_late,
-            label,
-            url,
-            cr.base_rule,
             closed_on,
             branch,
-            "",
-            "",
             # The recipe: explanation and its arguments, in the order it takes them, the tail's
             # own parts last (one tuple, not one holding another: a report keeps one each).
             (
@@ -595,6 +584,7 @@ def evaluate_case(
             run.period_events,
             p_by,
             key_prefix=f"{period_prefix}-:",
+            child_id=case.child_id,
         )
         run.period_scope = period_scope
         placements = [p for p in period.placements if p.start <= as_of and p.start < eighteen]
@@ -614,6 +604,7 @@ def evaluate_case(
                     placement_idx.get(pl.placement_id, EMPTY_INDEX),
                     pl_by,
                     key_prefix=f"{period_prefix}{pl.placement_id or '-'}:",
+                    child_id=case.child_id,
                 )
             )
         for rp in rules:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from lacplan.calendar import WorkingDayCalendar
 from lacplan.model import Assignment, Case, Event, Period, Placement
+from lacplan.obligation import ScopeFacts
 from lacplan.report import Obligation
 from lacplan.rules.conventions import Conventions
 from lacplan.rules.coverage import Seen
@@ -132,11 +133,13 @@ class Scope:
     inside: dict[int, tuple[EventList, list[date]]] = field(default_factory=dict)
     live: dict[int, Any] = field(default_factory=dict)  # memo of each rule version's options
     # and exemptions whose scope-fixed conditions hold (``CompiledRule.live_options``)
+    child_id: str = ""
     # Read once from the (pydantic) period and placement: a model's attribute is slower to read
     # than a slot, and the engine reads these for every obligation.
     period_id: str = field(init=False)
     placement_id: str | None = field(init=False)
     before_data: bool = field(init=False)  # the period started before the data
+    facts: ScopeFacts = field(init=False)  # what its obligations share (ids, key prefix)
 
     def __post_init__(self) -> None:
         if self.own_end is None:
@@ -145,6 +148,7 @@ class Scope:
         self.period_id = period.period_id
         self.placement_id = None if self.placement is None else self.placement.placement_id
         self.before_data = period.started_before_data
+        self.facts = ScopeFacts(self.child_id, self.period_id, self.placement_id, self.key_prefix)
 
     @property
     def kind(self) -> Literal["period", "placement"]:
@@ -155,7 +159,7 @@ class Scope:
     ) -> Scope:
         """This scope with another end: ``dataclasses.replace`` with those four fields and an
         empty ``dates`` memo (the other memos are shared), written out, as it runs per case."""
-        return Scope(
+        scope = Scope(
             self.period,
             self.placement,
             self.next_placement,
@@ -171,7 +175,10 @@ class Scope:
             {},
             self.inside,
             self.live,
+            self.child_id,
         )
+        scope.facts = self.facts
+        return scope
 
     def within_placements(
         self, key: int, events: EventList, dates: list[date]
