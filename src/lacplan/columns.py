@@ -17,7 +17,7 @@ from typing import Any, Final, cast
 from lacplan.calendar import iso_date
 from lacplan.errors import UsageError
 from lacplan.escape import excel_safe as safe
-from lacplan.obligation import explanation_text
+from lacplan.obligation import RULE_FIELDS, SCOPE_FIELDS, explanation_text
 from lacplan.report import OBLIGATION_FIELDS, ROW_FIELDS, ChildResult, Obligation
 
 __all__ = [
@@ -92,6 +92,16 @@ def needs_label_keys(spec: str | None) -> bool:
     return spec is None or spec.strip() in COLUMN_PRESETS
 
 
+#: Fields an obligation reads from its shared :class:`~lacplan.obligation.RuleFacts` (``_r``)
+#: and :class:`~lacplan.obligation.ScopeFacts` (``_s``); the generated code reads each of the
+#: two once per obligation instead of once per field.
+_RULE_FIELDS: Final = frozenset(RULE_FIELDS)
+_SCOPE_FIELDS: Final = frozenset(SCOPE_FIELDS)
+#: ``o.key``, inlined: the key given, else written from the scope's prefix, the rule and the
+#: anchor (what ``Obligation.key`` does).
+_KEY: Final = '(_k if (_k := o._key) is not None else f"{_s.key_prefix}{_r.rule}:{_iso(o.anchor)}")'
+
+
 def _value(field: str, iso: bool) -> str:
     """The Python expression reading ``field`` of obligation ``o`` (a checked field name)."""
     if field not in OBLIGATION_FIELDS:
@@ -100,7 +110,21 @@ def _value(field: str, iso: bool) -> str:
         return f"(None if (_{field} := o.{field}) is None else _iso(_{field}))"
     if field == "explanation":  # written for the copy, not kept by the obligation
         return "_explained(o)"
+    if field == "key":
+        return _KEY
+    if field in _RULE_FIELDS:
+        return f"_r.{field}"
+    if field in _SCOPE_FIELDS:
+        return f"_s.{field}"
     return f"o.{field}"
+
+
+def _reads(fields: Iterable[str]) -> str:
+    """The statements reading the facts ``fields`` need, before the ``return``."""
+    chosen = set(fields)
+    rule = bool(chosen & (_RULE_FIELDS | {"key"}))
+    scope = bool(chosen & (_SCOPE_FIELDS | {"key"}))
+    return ("    _r = o._rule\n" if rule else "") + ("    _s = o._scope\n" if scope else "")
 
 
 def _compiled(source: str, name: str) -> Callable[..., Any]:
@@ -119,7 +143,7 @@ def obligation_picker(fields: Sequence[str]) -> Callable[[Obligation], dict[str,
     items = ", ".join(f"{f!r}: {_value(f, True)}" for f in dict.fromkeys(fields))
     return cast(
         "Callable[[Obligation], dict[str, Any]]",
-        _compiled(f"def pick(o):\n    return {{{items}}}\n", "pick"),
+        _compiled(f"def pick(o):\n{_reads(fields)}    return {{{items}}}\n", "pick"),
     )
 
 
@@ -162,7 +186,7 @@ def row_maker(
     cells = ", ".join(
         _value(c, iso) if c in OBLIGATION_FIELDS else f"rest[{next(spots)}]" for c in columns
     )
-    row = _compiled(f"def row(o, rest):\n    return [{cells}]\n", "row")
+    row = _compiled(f"def row(o, rest):\n{_reads(columns)}    return [{cells}]\n", "row")
 
     def rows(child: ChildResult) -> Iterator[list[Any]]:
         labels = child.labels

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from lacplan.collector import raised_threshold
 from lacplan.errors import UsageError
-from lacplan.obligation import explanation_text
+from lacplan.obligation import RULE_FIELDS, SCOPE_FIELDS, explanation_text
 from lacplan.report import (
     OBLIGATION_FIELDS,
     ROW_FIELDS,
@@ -86,6 +86,11 @@ TEXT_COLUMNS: Final[tuple[str, ...]] = tuple(
     for f in OBLIGATION_FIELDS
     if f not in {*CATEGORICAL_COLUMNS, *DATE_COLUMNS, "status", "sequence", "days_late"}
 )
+#: Where a shared field is read from (its facts' slot: one C-level dotted read, no property).
+_READ: Final[dict[str, str]] = {
+    **{f: f"_rule.{f}" for f in RULE_FIELDS},
+    **{f: f"_scope.{f}" for f in SCOPE_FIELDS},
+}
 #: Rows read and converted at a time (what is held besides the frame being built).
 CHUNK_ROWS: int = 1 << 14
 
@@ -274,7 +279,7 @@ class _Builder:
             # Explanations are written for the column but not kept by the obligations (a
             # report would otherwise hold every text beside the frame's copy).
             get: Callable[[Obligation], Any] = (
-                explanation_text if name == "explanation" else attrgetter(name)
+                explanation_text if name == "explanation" else attrgetter(_READ.get(name, name))
             )
             return list(map(get, chunk))
 

@@ -8,9 +8,17 @@ of them: a frozen dataclass's per-field ``object.__setattr__`` cost more than th
 obligation), after which the instance becomes an ``Obligation``, whose ``__setattr__`` refuses
 every assignment.
 
+A report holds a million of them for a large cohort, so each keeps only what is its own. The
+eight fields it shares with its rule version (``rule``, ``title``, ``source``, ``rule_version``,
+``rule_variant``, ``citation``, ``citation_url``, ``base_rule``) are read from one shared
+:class:`RuleFacts`, the three it shares with its period or placement (``child_id``,
+``period_id``, ``placement_id``) from one :class:`ScopeFacts`, and an engine-built obligation's
+``key`` is written from the scope's key prefix, the rule and the anchor when it is read.
+
 The explanation is the only expensive field, and most runs never read it (a compact output, a
-measure, a worklist). The engine therefore hands over a *recipe*, ``(function, *arguments)``
-returning ``(explanation, basis)`` from what the evaluation recorded, and the text is produced
+measure, a worklist). The engine therefore hands over a *recipe*, ``(function, *arguments)``;
+``function(obligation, *arguments)`` returns ``(explanation, basis)`` from the obligation's
+own fields and what else the evaluation recorded, and the text is produced
 the first time ``explanation`` (or ``basis``) is read, then kept. What copies every
 explanation out (``as_dict()``, rows, output files, a DataFrame) writes it with
 :func:`explanation_text` instead, which keeps nothing: a report that has been written out or
@@ -30,6 +38,8 @@ from lacplan.calendar import iso_date
 
 __all__ = [
     "OBLIGATION_FIELDS",
+    "RULE_FIELDS",
+    "SCOPE_FIELDS",
     "Obligation",
     "Recipe",
     "RuleFacts",
@@ -63,9 +73,25 @@ OBLIGATION_FIELDS: tuple[str, ...] = (
     "base_rule",
 )
 
-#: Builds ``(explanation, basis)`` when first asked for: ``(function, *arguments)``, a flat
-#: tuple (a report holds one per unread explanation, so it is kept small).
+#: Builds ``(explanation, basis)`` when first asked for: ``(function, *arguments)``, called as
+#: ``function(obligation, *arguments)``; a flat tuple (a report holds one per unread
+#: explanation, so it is kept small: what the obligation itself holds is read from it).
 Recipe = tuple[Any, ...]
+
+#: The fields an obligation reads from its :class:`RuleFacts` (slot ``_rule``) and its
+#: :class:`ScopeFacts` (slot ``_scope``): for code that reads many obligations' fields at
+#: once (``operator.attrgetter("_rule.title")``, generated pickers).
+RULE_FIELDS: tuple[str, ...] = (
+    "rule",
+    "title",
+    "source",
+    "rule_version",
+    "rule_variant",
+    "citation",
+    "citation_url",
+    "base_rule",
+)
+SCOPE_FIELDS: tuple[str, ...] = ("child_id", "period_id", "placement_id")
 
 #: The fields an obligation is compared on, in order, but for the explanation.
 _COMPARED: tuple[str, ...] = tuple(f for f in OBLIGATION_FIELDS if f != "explanation")
@@ -81,12 +107,17 @@ class RuleFacts:
     ``title``, ``source``, ``rule_version``, ``rule_variant``, ``citation``, ``citation_url``
     and ``base_rule``. A compiled rule keeps one per offset option (options may cite
     differently) and one for its own citation, so an obligation holds one reference instead of
-    eight (immutable by convention: internal, never handed out)."""
+    eight (immutable by convention: internal, never handed out). The engine's also carry what
+    an explanation reads of them: the offset ``option`` (``None`` for the rule's own citation)
+    and ``citing``, the explanation's closing citation sentence (neither takes part in
+    equality)."""
 
     __slots__ = (
         "base_rule",
         "citation",
         "citation_url",
+        "citing",
+        "option",
         "rule",
         "rule_variant",
         "rule_version",
@@ -104,6 +135,8 @@ class RuleFacts:
         citation: str,
         citation_url: str,
         base_rule: str | None,
+        option: Any = None,
+        citing: str = "",
     ) -> None:
         self.rule = rule
         self.title = title
@@ -113,6 +146,8 @@ class RuleFacts:
         self.citation = citation
         self.citation_url = citation_url
         self.base_rule = base_rule
+        self.option = option
+        self.citing = citing
 
     def _values(self) -> tuple[Any, ...]:
         return (
@@ -135,7 +170,7 @@ class RuleFacts:
         return hash(self._values())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (RuleFacts, self._values())
+        return (RuleFacts, (*self._values(), self.option, self.citing))
 
 
 class ScopeFacts:
@@ -330,7 +365,7 @@ class Obligation(_Fields):
     def _explain(self) -> Recipe:
         said = self._said
         if said[0] is not None:
-            text, basis = said[0](*said[1:])
+            text, basis = said[0](self, *said[1:])
             said = (None, text, basis)
             _set(self, "_said", said)  # drops what the recipe held on to
         return said
@@ -508,7 +543,7 @@ def explanation_text(ob: Obligation) -> str:
     file), so that a report does not end up holding each text as well as the copy."""
     said = ob._said
     fn = said[0]
-    text: str = said[1] if fn is None else fn(*said[1:])[0]
+    text: str = said[1] if fn is None else fn(ob, *said[1:])[0]
     return text
 
 

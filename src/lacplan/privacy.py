@@ -246,13 +246,15 @@ class _Scrubber:
         return text
 
 
-def _kept(ob: Obligation) -> tuple[str, str]:
-    """A copy's explanation recipe: the original's text and basis, as they are."""
+def _kept(_: Obligation, ob: Obligation) -> tuple[str, str]:
+    """A copy's explanation recipe (called with the copy, then ``ob``, its original): the
+    original's text and basis, as they are."""
     return ob.explanation, ob.basis
 
 
-def _scrubbed(ob: Obligation, scrub: Callable[[str], str]) -> tuple[str, str]:
-    """A copy's explanation recipe: the original's text and basis without the withheld dates."""
+def _scrubbed(_: Obligation, ob: Obligation, scrub: Callable[[str], str]) -> tuple[str, str]:
+    """A copy's explanation recipe (called with the copy, then ``ob``, its original): the
+    original's text and basis without the withheld dates."""
     return scrub(ob.explanation), scrub(ob.basis)
 
 

@@ -46,7 +46,8 @@ def _values(**over: object) -> dict[str, object]:
 def _lazy(text: str, calls: list[int]) -> Obligation:
     v = _values()
 
-    def recipe() -> tuple[str, str]:
+    def recipe(ob: Obligation) -> tuple[str, str]:  # a recipe is called with its obligation
+        assert ob.status == "overdue"
         calls.append(1)
         return text, "28 days after"
 

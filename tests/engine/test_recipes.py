@@ -20,6 +20,10 @@ DEMO = Path(__file__).parents[2] / "src" / "lacplan" / "data" / "demo_cases.json
 AS_OF = date(2024, 6, 3)
 
 
+# Where a recipe's parts are: (explanation, anchor label, note, capped, window, *tail).
+NOTE, CAPPED, TAIL = 2, 3, 5
+
+
 def _demo() -> list[Case]:
     return [c for c in load_cases(DEMO) if isinstance(c, Case)]
 
@@ -32,14 +36,14 @@ def _fresh(report: Report) -> Report:
 def test_obligations_of_one_offset_option_share_one_note() -> None:
     report = _fresh(evaluate(_demo(), as_of=AS_OF))
     notes = [
-        (recipe[5], recipe[4])  # the offset option and its note
+        (o._rule.option, recipe[NOTE])  # the offset option (the rule's facts) and its note
         for o in report.obligations
-        if (recipe := o._recipe) is not None and isinstance(recipe[4], OffsetNote)
+        if (recipe := o._recipe) is not None and isinstance(recipe[NOTE], OffsetNote)
     ]
     assert notes, "the demo cases have working-day and month offsets"
     kept: dict[tuple[int, int, str], set[int]] = {}
     for option, note in notes:
-        assert note.offset is option.offset
+        assert option is not None and note.offset is option.offset
         kept.setdefault((id(option), id(note.calendar), note.month_arithmetic), set()).add(id(note))
     # One object per compiled option and calendar (a declaration's option may serve several
     # of a rule's compiled versions, each with its own memo).
@@ -59,13 +63,13 @@ def test_a_shared_note_is_written_for_each_obligations_own_anchor() -> None:
     for o in report.obligations:
         recipe = o._recipe
         assert recipe is not None
-        note = recipe[4]
+        note = recipe[NOTE]
         if isinstance(note, OffsetNote):
             assert o.anchor is not None
             text = note.at(o.anchor)
             assert text == offset_note(o.anchor, note.offset, note.calendar, note.month_arithmetic)
             if text:  # the note is part of the explanation (unless an earlier date capped it)
-                assert text in o.explanation or recipe[6] is not None
+                assert text in o.explanation or recipe[CAPPED] is not None
                 checked += 1
     assert checked
 
@@ -75,12 +79,15 @@ def test_a_recipe_is_one_flat_tuple_ending_with_its_tail() -> None:
     for o in report.obligations:
         recipe = o._recipe
         assert recipe is not None and recipe[0] is explanation
-        tail = recipe[10]  # the tail's text, or its function and then that function's arguments
+        tail = recipe[TAIL]  # the tail's text, or its function then that function's arguments
         if isinstance(tail, str):
-            assert len(recipe) == 11
+            assert len(recipe) == TAIL + 1
         else:
-            assert callable(tail) and len(recipe) > 11
-        assert not any(type(part) is tuple and callable(part[0]) for part in recipe[10:])
+            assert callable(tail) and len(recipe) > TAIL + 1
+        assert not any(type(part) is tuple and callable(part[0]) for part in recipe[TAIL:])
+        # Nothing the obligation holds itself: its dates, its status, its rule's facts.
+        shared = [x for x in (o._rule.option, o._rule.citing) if x]
+        assert not any(part is x for part in recipe[1:] for x in shared)
     assert [o.as_dict()["explanation"] for o in report.obligations] == [
         o.explanation for o in evaluate(_demo(), as_of=AS_OF).obligations
     ]
@@ -119,11 +126,11 @@ def test_an_exemptions_text_and_branch_are_written_once_per_rule() -> None:
     texts: dict[tuple[str, str], set[int]] = {}
     branches: dict[tuple[str, str], set[int]] = {}
     for o, recipe in zip(exempt, recipes, strict=True):
-        assert recipe is not None and isinstance(recipe[10], str)
-        texts.setdefault((o.rule, o.branch), set()).add(id(recipe[10]))
+        assert recipe is not None and isinstance(recipe[TAIL], str)
+        texts.setdefault((o.rule, o.branch), set()).add(id(recipe[TAIL]))
         branches.setdefault((o.rule, o.branch), set()).add(id(o.branch))
     for o, recipe in zip(exempt, recipes, strict=True):
-        assert recipe is not None and recipe[10] in o.explanation
+        assert recipe is not None and recipe[TAIL] in o.explanation
     assert all(len(ids) == 1 for ids in texts.values())
     assert all(len(ids) == 1 for ids in branches.values())
     assert len(exempt) > len(texts)  # shared, not only unique

@@ -401,7 +401,6 @@ class CompiledRule:
         "by_anchor",
         "chain",
         "cite",
-        "citing",
         "decl",
         "earlier_branches",
         "endings",
@@ -446,7 +445,14 @@ class CompiledRule:
         self.in_force_end = decl.in_force.end
         # What every obligation shares with its rule version and citation: one RuleFacts per
         # offset option (in ``offsets``) and this one, under the rule's own citation.
-        self.cite = _facts(decl, layer, decl.citation.label, decl.citation.url)
+        self.cite = _facts(
+            decl,
+            layer,
+            decl.citation.label,
+            decl.citation.url,
+            None,
+            cited(decl.citation, decl, layer),
+        )
         self.applies = conditions(decl.applies)
         # The same, as (its leading scope-fixed conditions, the rest): the engine tests the
         # first before it times an obligation (most scopes a rule does not arise in are told
@@ -478,7 +484,13 @@ class CompiledRule:
                 split(opt.when),
                 opt,
                 tuple((conditions(e.when), date_expr(e.date), e) for e in opt.earlier_of),
-                _facts(decl, layer, *_cite(opt, decl)),
+                _facts(
+                    decl,
+                    layer,
+                    *_cite(opt, decl),
+                    opt,
+                    cited(opt.citation or decl.citation, decl, layer),
+                ),
                 None if opt.offset is None else shifter(opt.offset),
                 opt.offset,
                 None if opt.offset is None else fixed_note(opt.offset),
@@ -490,12 +502,6 @@ class CompiledRule:
         self.earlier_branches = tuple(
             tuple(f"earlier:{i}.{k}" for k in range(len(opt.earlier_of)))
             for i, opt in enumerate(decl.offsets)
-        )
-        # The citation sentence ending each explanation: per offset option, then the rule's own
-        # (an obligation without an option: windows, exemptions without a timescale).
-        self.citing = (
-            *(cited(opt.citation or decl.citation, decl, layer) for opt in decl.offsets),
-            cited(decl.citation, decl, layer),
         )
         # With no scope-fixed conditions, every scope binds the same options and exemptions.
         self.options = (
@@ -565,9 +571,22 @@ def _carried(opt: AnchorOption) -> str | None:
     return None
 
 
-def _facts(decl: Rule, layer: Layer, label: str, url: str) -> RuleFacts:
+def _facts(
+    decl: Rule, layer: Layer, label: str, url: str, option: OffsetOption | None, citing: str
+) -> RuleFacts:
+    """What the obligations of ``decl`` under one citation share, with the offset ``option``
+    and the ``citing`` sentence their explanations read."""
     return RuleFacts(
-        decl.id, decl.title, layer.source, decl.version, decl.variant, label, url, decl.base_rule
+        decl.id,
+        decl.title,
+        layer.source,
+        decl.version,
+        decl.variant,
+        label,
+        url,
+        decl.base_rule,
+        option,
+        citing,
     )
 
 

@@ -301,17 +301,10 @@ class _Evaluator(Satisfying):
             branch = _branch(cr, t)
             until = seen.until if status == "overdue" and seen is not None and run.clipped else None
             phrase = self._phrase(out.event) if out.event is not None else None
-            tail = (
-                outcome_tail,
-                status,
-                phrase,
-                out.closed_on,
-                until,
-                run.as_of,
-                scope.ended_by,
-                scope.end,
-                scope.end_label,
-            )
+            close = scope.close
+            if close is None:  # how the scope ends, shared by its obligations' tails
+                close = scope.close = (run.as_of, scope.ended_by, scope.end, scope.end_label)
+            tail = (outcome_tail, status, phrase, out.closed_on, until, close)
         return self._build(
             cr, scope, sequence, t, out.met_on, out.closed_on, status, reason, tail, branch
         )
@@ -349,7 +342,6 @@ class _Evaluator(Satisfying):
             days_late = (run.as_of - due).days
         else:
             days_late = None
-        no_head = due is None and branch.startswith("exemption:")
         # What ``facts_obligation`` does, inlined (the engine's hottest constructor). The key
         # is left to be written from the scope's prefix, the rule and the anchor when read.
         ob = _Fields(
@@ -365,20 +357,10 @@ class _Evaluator(Satisfying):
             days_late,
             closed_on,
             branch,
-            # The recipe: explanation and its arguments, in the order it takes them, the tail's
-            # own parts last (one tuple, not one holding another: a report keeps one each).
-            (
-                explanation,
-                a_date,
-                anchor[1],  # its label
-                due,
-                timing.note,
-                timing.option,
-                timing.capped,
-                timing.window,
-                no_head,
-                cr.citing[timing.option_index],
-            )
+            # The recipe: explanation and what it reads besides the obligation (its anchor, due
+            # date, branch and facts), the tail's own parts last (one tuple, not one holding
+            # another: a report keeps one each).
+            (explanation, anchor[1], timing.note, timing.capped, timing.window)
             + (tail if type(tail) is tuple else (tail,)),
         )
         ob.__class__ = Obligation

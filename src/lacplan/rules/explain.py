@@ -226,32 +226,33 @@ when asked."""
 
 
 def explanation(
-    a_date: date,
+    ob: Obligation,
     a_label: Label,
-    due: date | None,
     note: Note,
-    option: OffsetOption | None,
     capped: tuple[str, date, Note] | None,
     window: Window | None,
-    no_head: bool,
-    citing: str,
     tail: str | Any,
     *tail_args: Any,
 ) -> tuple[str, str]:
-    """``(explanation, basis)`` of one obligation, from what the evaluation recorded (run only
-    when the explanation, or the basis a dependent rule quotes, is first read).
+    """``(explanation, basis)`` of ``ob``, from what the evaluation recorded (run only when the
+    explanation, or the basis a dependent rule quotes, is first read).
 
-    The arguments are what the explanation reads of a :class:`Timing`, flattened (``a_date``
-    and ``a_label`` its anchor), then ``no_head``, ``citing`` (the :func:`cited` sentence of
-    the citation that applies: a compiled rule keeps them) and the :data:`Tail`, flattened too:
-    its text, or its function then the function's arguments (``tail_args``). A report keeps
-    one recipe ``(explanation, *arguments)`` per unread explanation (the engine's ``_build``
-    writes it): one flat tuple rather than a tuple holding a ``Timing`` holding an anchor pair,
-    and a tail tuple, costs a report some 160 bytes an obligation less, and the garbage
-    collector fewer objects to walk. Offset notes are written here, for ``a_date``."""
-    if no_head:  # a duty that does not apply here has no timescale to explain
+    What the obligation holds is read from it: its anchor and due date, its branch (a duty
+    that does not arise, under an exemption without a due date, has no timescale to explain)
+    and, from its :class:`~lacplan.obligation.RuleFacts`, the offset option that timed it and
+    the :func:`cited` sentence that ends the text. The arguments are the rest, as the engine's
+    ``_build`` writes the recipe ``(explanation, *arguments)``: what the explanation reads of
+    a :class:`Timing` (``a_label`` its anchor's label), then the :data:`Tail`, flattened: its
+    text, or its function then the function's arguments (``tail_args``). One flat tuple, and
+    nothing in it that the obligation has already, keeps a report small. Offset notes are
+    written here, for the anchor."""
+    due = ob.due
+    facts = ob._rule
+    if due is None and ob.branch.startswith("exemption:"):
         text, basis = "", ""
     else:  # each deferred part written here (without a call per part)
+        a_date = ob.anchor
+        assert a_date is not None  # the engine dates every obligation's anchor
         written: tuple[str, date, str] | None = None
         if capped is not None:  # the offset's own note, from the same anchor
             offset_note = capped[2]
@@ -262,10 +263,11 @@ def explanation(
             )
         label: str = a_label if isinstance(a_label, str) else a_label[0](*a_label[1:])
         how: str = note if isinstance(note, str) else note.at(a_date)
-        text, basis = head((a_date, label), due, how, option, written, window)
+        text, basis = head((a_date, label), due, how, facts.option, written, window)
     what = tail if isinstance(tail, str) else tail(*tail_args)
     if what:  # the parts that are not empty, joined by spaces (no generator per call)
         text = f"{text} {what}" if text else what
+    citing: str = facts.citing
     if citing:
         text = f"{text} {citing}" if text else citing
     return text, basis
@@ -298,14 +300,13 @@ def outcome_tail(
     event: str | None,
     closed_on: date | None,
     data_until: date | None,
-    as_of: date,
-    ended_by: EndedBy,
-    end: date | None,
-    end_label: str,
+    close: tuple[date, EndedBy, date | None, str],
 ) -> str:
     """What happened, for an obligation timed by its offset or window (no ending); ``event`` is
-    the :func:`event_phrase` of the event that met it. (Tails keep phrases, not events: a
+    the :func:`event_phrase` of the event that met it, ``close`` the scope's ``(as_of,
+    ended_by, end, end_label)`` (one tuple per scope). (Tails keep phrases, not events: a
     report's unread explanations must not keep every child's events alive.)"""
+    as_of, ended_by, end, end_label = close
     if event is not None and closed_on is not None:
         return f"Met on {fmt_date(closed_on)} by {event}."
     if data_until is not None:

@@ -140,6 +140,9 @@ class Scope:
     placement_id: str | None = field(init=False)
     before_data: bool = field(init=False)  # the period started before the data
     facts: ScopeFacts = field(init=False)  # what its obligations share (ids, key prefix)
+    # (as_of, ended_by, end, end_label), which its obligations' outcome tails read: one tuple,
+    # made when the first needs it
+    close: tuple[date, EndedBy, date | None, str] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if self.own_end is None:
