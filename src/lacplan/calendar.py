@@ -165,6 +165,7 @@ class WorkingDayCalendar:
 
     __slots__ = (
         "_dates",
+        "_days",
         "_derived",
         "_down",
         "_first_ord",
@@ -220,9 +221,10 @@ class WorkingDayCalendar:
         self._working = working
         self._up = up
         self._down = down
-        self._dates = tuple(
-            map(date.fromordinal, compress(range(first_ord, last_ord + 1), working))
-        )
+        # Every covered day's date object, and the working days' among them: results are
+        # these objects, so a report holding a million due dates holds one object per day.
+        self._days = tuple(map(date.fromordinal, range(first_ord, last_ord + 1)))
+        self._dates = tuple(compress(self._days, working))
         self._names = names
         self._skip_ords = skip_ords  # the holidays and closures (weekdays), in date order
         self._skips: tuple[SkippedDay, ...] | None = None  # built by the first explain()
@@ -292,6 +294,29 @@ class WorkingDayCalendar:
             except IndexError:
                 pass
         raise self._range_error(d, n)
+
+    def add_calendar_days(self, d: date, n: int) -> date:
+        """``n`` calendar days after ``d`` (before it for negative ``n``), as
+        ``d + timedelta(days=n)`` gives it: the calendar's own date object when the result is
+        a covered day (so that results share one object per day), else a new one (never an
+        error)."""
+        i = d.toordinal() + n - self._first_ord
+        if i >= 0:
+            try:
+                return self._days[i]
+            except IndexError:
+                pass
+        return d + timedelta(days=n)
+
+    def same_day(self, d: date) -> date:
+        """``d`` itself, as the calendar's own object for that day when it is covered."""
+        i = d.toordinal() - self._first_ord
+        if i >= 0:
+            try:
+                return self._days[i]
+            except IndexError:
+                pass
+        return d
 
     def _range_error(self, d: date, n: int) -> CalendarRangeError:
         """The error :meth:`add_working_days` raises: the day itself, or the result, is outside."""

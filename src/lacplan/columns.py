@@ -99,7 +99,7 @@ _RULE_FIELDS: Final = frozenset(RULE_FIELDS)
 _SCOPE_FIELDS: Final = frozenset(SCOPE_FIELDS)
 #: ``o.key``, inlined: the key given, else written from the scope's prefix, the rule and the
 #: anchor (what ``Obligation.key`` does).
-_KEY: Final = '(_k if (_k := o._key) is not None else f"{_s.key_prefix}{_r.rule}:{_iso(o.anchor)}")'
+_KEY: Final = '(_k if (_k := _s.key) is not None else f"{_s.key_prefix}{_r.rule}:{_iso(o.anchor)}")'
 
 
 def _value(field: str, iso: bool) -> str:

@@ -177,20 +177,27 @@ class ScopeFacts:
     """What every obligation of one child's period or placement shares: ``child_id``,
     ``period_id``, ``placement_id``, and ``key_prefix`` (``"child:period:placement-or-dash:"``,
     the start of an engine-built obligation's key, which is written from it when read).
+    An obligation built with its key given has facts of its own, holding that ``key``.
     Internal, immutable by convention."""
 
-    __slots__ = ("child_id", "key_prefix", "period_id", "placement_id")
+    __slots__ = ("child_id", "key", "key_prefix", "period_id", "placement_id")
 
     def __init__(
-        self, child_id: str, period_id: str, placement_id: str | None, key_prefix: str = ""
+        self,
+        child_id: str,
+        period_id: str,
+        placement_id: str | None,
+        key_prefix: str = "",
+        key: str | None = None,
     ) -> None:
         self.child_id = child_id
         self.period_id = period_id
         self.placement_id = placement_id
         self.key_prefix = key_prefix
+        self.key = key
 
-    def _values(self) -> tuple[str, str, str | None, str]:
-        return (self.child_id, self.period_id, self.placement_id, self.key_prefix)
+    def _values(self) -> tuple[str, str, str | None, str, str | None]:
+        return (self.child_id, self.period_id, self.placement_id, self.key_prefix, self.key)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ScopeFacts):
@@ -207,12 +214,11 @@ class ScopeFacts:
 class _Fields:
     """An obligation's storage (private), set by a plain ``__init__``: a slot per field of its
     own, one :class:`RuleFacts` and one :class:`ScopeFacts` for the fields it shares with its
-    rule and its scope, its key (``None``: written from the scope's prefix, the rule and the
-    anchor when read) and what it says: the recipe ``(function, *arguments)`` while its
-    explanation is unread, then ``(None, explanation, basis)``."""
+    rule and its scope (the scope's facts also give its key), and what it says: the recipe
+    ``(function, *arguments)`` while its explanation is unread, then ``(None, explanation,
+    basis)``."""
 
     __slots__ = (
-        "_key",
         "_rule",
         "_said",
         "_scope",
@@ -229,7 +235,6 @@ class _Fields:
 
     _rule: RuleFacts
     _scope: ScopeFacts
-    _key: str | None
     sequence: int
     anchor: date | None
     due: date | None
@@ -245,7 +250,6 @@ class _Fields:
         self,
         rule: RuleFacts,
         scope: ScopeFacts,
-        key: str | None,
         sequence: int,
         anchor: date | None,
         due: date | None,
@@ -259,7 +263,6 @@ class _Fields:
     ) -> None:
         self._rule = rule
         self._scope = scope
-        self._key = key
         self.sequence = sequence
         self.anchor = anchor
         self.due = due
@@ -332,8 +335,7 @@ class Obligation(_Fields):
             RuleFacts(
                 rule, title, source, rule_version, rule_variant, citation, citation_url, base_rule
             ),
-            ScopeFacts(child_id, period_id, placement_id),
-            key,
+            ScopeFacts(child_id, period_id, placement_id, "", key),
             sequence,
             anchor,
             due,
@@ -355,11 +357,12 @@ class Obligation(_Fields):
     def key(self) -> str:
         """The obligation's key: ``child:period:placement-or-dash:rule:anchor`` for one the
         engine built (written when read, from what it shares with its scope)."""
-        key = self._key
+        scope = self._scope
+        key = scope.key
         if key is None:
             anchor = self.anchor
             assert anchor is not None  # the engine keys every obligation by its anchor
-            return f"{self._scope.key_prefix}{self._rule.rule}:{iso_date(anchor)}"
+            return f"{scope.key_prefix}{self._rule.rule}:{iso_date(anchor)}"
         return key
 
     def _explain(self) -> Recipe:
@@ -485,8 +488,7 @@ def lazy_obligation(
         RuleFacts(
             rule, title, source, rule_version, rule_variant, citation, citation_url, base_rule
         ),
-        ScopeFacts(child_id, period_id, placement_id),
-        key,
+        ScopeFacts(child_id, period_id, placement_id, "", key),
         sequence,
         anchor,
         due,
@@ -503,7 +505,6 @@ def lazy_obligation(
 def facts_obligation(
     rule: RuleFacts,
     scope: ScopeFacts,
-    key: str | None,
     sequence: int,
     anchor: date | None,
     due: date | None,
@@ -516,12 +517,11 @@ def facts_obligation(
     recipe: Recipe,
 ) -> Obligation:
     """:func:`lazy_obligation` from the facts it shares with its rule and scope (a copy of
-    another obligation can share them: ``ob._rule``); ``key`` ``None`` is written from the
-    scope's ``key_prefix`` when read."""
+    another obligation can share them: ``ob._rule``); its key is the scope's ``key``, or when
+    that is ``None`` written from the scope's ``key_prefix`` when read."""
     self = _Fields(
         rule,
         scope,
-        key,
         sequence,
         anchor,
         due,
@@ -554,8 +554,7 @@ def _restore(
     (sequence, anchor, due, met_on, status, reason, days_late, citation, url, base) = values[9:]
     return facts_obligation(
         RuleFacts(rule, title, source, version, variant, citation, url, base),
-        ScopeFacts(child_id, period_id, placement_id),
-        key,
+        ScopeFacts(child_id, period_id, placement_id, "", key),
         sequence,
         anchor,
         due,

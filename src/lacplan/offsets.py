@@ -123,19 +123,20 @@ def shifter(offset: Offset) -> Shift:
 
         return working_days
     if isinstance(offset, Days | Weeks):
-        step = timedelta(days=n) if isinstance(offset, Days) else timedelta(weeks=n)
+        step = n if isinstance(offset, Days) else 7 * n
 
         def fixed(anchor: date, calendar: WorkingDayCalendar, months: str) -> date:
-            return anchor + step
+            # The calendar's own object for the day: a report keeps one per day, not per date.
+            return calendar.add_calendar_days(anchor, step)
 
         return fixed
     days = FIXED_DAYS_PER_MONTHS.get(abs(n), round(abs(n) * 30.4375))
-    approx = timedelta(days=days if n >= 0 else -days)
+    approx = days if n >= 0 else -days
 
     def months_after(anchor: date, calendar: WorkingDayCalendar, months: str) -> date:
         if months == "fixed_days":
-            return anchor + approx
-        return add_months_clamped(anchor, n)[0]
+            return calendar.add_calendar_days(anchor, approx)
+        return calendar.same_day(add_months_clamped(anchor, n)[0])
 
     return months_after
 

@@ -364,11 +364,10 @@ class AppliedPrivacy:
                 key = f"{alias}:{key if redacted else keyed_hash(privacy.key, key)}"
         recipe = (_kept, ob) if scrub is None else (_scrubbed, ob, scrub)
         scope = ob._scope
-        # The rule's facts are shared with the original; the scope's carry the alias.
+        # The rule's facts are shared with the original; the scope's carry the alias and key.
         return facts_obligation(
             ob._rule,
-            ScopeFacts(alias, scope.period_id, scope.placement_id),
-            key,
+            ScopeFacts(alias, scope.period_id, scope.placement_id, "", key),
             ob.sequence,
             anchor,
             ob.due,

@@ -347,7 +347,6 @@ class _Evaluator(Satisfying):
         ob = _Fields(
             facts,
             scope.facts,
-            None,
             sequence,
             a_date,
             due,
@@ -360,7 +359,7 @@ class _Evaluator(Satisfying):
             # The recipe: explanation and what it reads besides the obligation (its anchor, due
             # date, branch and facts), the tail's own parts last (one tuple, not one holding
             # another: a report keeps one each).
-            (explanation, anchor[1], timing.note, timing.capped, timing.window)
+            (explanation, anchor[1], timing.note, timing.capped or timing.window)
             + (tail if type(tail) is tuple else (tail,)),
         )
         ob.__class__ = Obligation

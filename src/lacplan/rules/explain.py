@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Final, NamedTuple, Protocol
+from typing import Any, Final, NamedTuple, Protocol, cast
 
 from lacplan.calendar import fmt_date
 from lacplan.model import EVENT_TYPES, Event
@@ -229,8 +229,7 @@ def explanation(
     ob: Obligation,
     a_label: Label,
     note: Note,
-    capped: tuple[str, date, Note] | None,
-    window: Window | None,
+    shape: tuple[str, date, Note] | Window | None,
     tail: str | Any,
     *tail_args: Any,
 ) -> tuple[str, str]:
@@ -242,12 +241,19 @@ def explanation(
     and, from its :class:`~lacplan.obligation.RuleFacts`, the offset option that timed it and
     the :func:`cited` sentence that ends the text. The arguments are the rest, as the engine's
     ``_build`` writes the recipe ``(explanation, *arguments)``: what the explanation reads of
-    a :class:`Timing` (``a_label`` its anchor's label), then the :data:`Tail`, flattened: its
+    a :class:`Timing` (``a_label`` its anchor's label; ``shape`` its ``capped`` tuple or its
+    ``window``, which never come together, or ``None``), then the :data:`Tail`, flattened: its
     text, or its function then the function's arguments (``tail_args``). One flat tuple, and
     nothing in it that the obligation has already, keeps a report small. Offset notes are
     written here, for the anchor."""
     due = ob.due
     facts = ob._rule
+    capped: tuple[str, date, Note] | None = None
+    window: Window | None = None
+    if type(shape) is tuple:
+        capped = cast("tuple[str, date, Note]", shape)
+    elif shape is not None:
+        window = cast(Window, shape)
     if due is None and ob.branch.startswith("exemption:"):
         text, basis = "", ""
     else:  # each deferred part written here (without a call per part)
