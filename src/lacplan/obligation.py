@@ -331,11 +331,16 @@ class Obligation(_Fields):
         branch: str = "",
         base_rule: str | None = None,
     ) -> Obligation:
-        self = _Fields(
-            RuleFacts(
-                rule, title, source, rule_version, rule_variant, citation, citation_url, base_rule
-            ),
-            ScopeFacts(child_id, period_id, placement_id, "", key),
+        self = lazy_obligation(
+            key,
+            rule,
+            title,
+            source,
+            rule_version,
+            rule_variant,
+            child_id,
+            period_id,
+            placement_id,
             sequence,
             anchor,
             due,
@@ -343,12 +348,16 @@ class Obligation(_Fields):
             status,
             reason,
             days_late,
+            citation,
+            citation_url,
+            base_rule,
             closed_on,
             branch,
-            (None, explanation, basis),
+            (None, explanation, basis),  # given: nothing to write
         )
-        self.__class__ = cls
-        return cast(Obligation, self)
+        if cls is not Obligation:
+            _set(self, "__class__", cls)
+        return self
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Everything was set by ``__new__``."""
@@ -550,19 +559,5 @@ def explanation_text(ob: Obligation) -> str:
 def _restore(
     values: tuple[Any, ...], closed_on: date | None, branch: str, explanation: str, basis: str
 ) -> Obligation:
-    (key, rule, title, source, version, variant, child_id, period_id, placement_id) = values[:9]
-    (sequence, anchor, due, met_on, status, reason, days_late, citation, url, base) = values[9:]
-    return facts_obligation(
-        RuleFacts(rule, title, source, version, variant, citation, url, base),
-        ScopeFacts(child_id, period_id, placement_id, "", key),
-        sequence,
-        anchor,
-        due,
-        met_on,
-        status,
-        reason,
-        days_late,
-        closed_on,
-        branch,
-        (None, explanation, basis),
-    )
+    # ``values`` are the compared fields in OBLIGATION_FIELDS order: base_rule is the last.
+    return Obligation(*values[:-1], explanation, closed_on, basis, branch, values[-1])

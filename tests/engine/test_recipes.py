@@ -14,14 +14,22 @@ from lacplan.report import Report
 from lacplan.rules import get_pack
 from lacplan.rules.compiled import program
 from lacplan.rules.engine import _NOTES_MAX
-from lacplan.rules.explain import explanation
+from lacplan.rules.explain import explanation, outcome_explanation
 
 DEMO = Path(__file__).parents[2] / "src" / "lacplan" / "data" / "demo_cases.jsonl"
 AS_OF = date(2024, 6, 3)
 
 
-# Where a recipe's parts are: (explanation, anchor label, note, capped or window, *tail).
+# Where a recipe's parts are: (explanation, anchor label, note, capped or window, *tail), or
+# (outcome_explanation, anchor label, note, close, [event, [capped or window, [data until]]]).
 NOTE, CAPPED, TAIL = 2, 3, 4
+
+
+def _capped(recipe: tuple[object, ...]) -> bool:
+    """Whether an ``earlier_of`` date capped the obligation this recipe explains."""
+    if recipe[0] is outcome_explanation:
+        return len(recipe) > 5 and type(recipe[5]) is tuple
+    return type(recipe[CAPPED]) is tuple
 
 
 def _demo() -> list[Case]:
@@ -69,25 +77,33 @@ def test_a_shared_note_is_written_for_each_obligations_own_anchor() -> None:
             text = note.at(o.anchor)
             assert text == offset_note(o.anchor, note.offset, note.calendar, note.month_arithmetic)
             if text:  # the note is part of the explanation (unless an earlier date capped it)
-                assert text in o.explanation or type(recipe[CAPPED]) is tuple
+                assert text in o.explanation or _capped(recipe)
                 checked += 1
     assert checked
 
 
 def test_a_recipe_is_one_flat_tuple_ending_with_its_tail() -> None:
     report = _fresh(evaluate(_demo(), as_of=AS_OF))
+    outcomes = 0
     for o in report.obligations:
         recipe = o._recipe
-        assert recipe is not None and recipe[0] is explanation
-        tail = recipe[TAIL]  # the tail's text, or its function then that function's arguments
-        if isinstance(tail, str):
-            assert len(recipe) == TAIL + 1
+        assert recipe is not None
+        if recipe[0] is outcome_explanation:  # trailing Nones left out
+            assert 4 <= len(recipe) <= 7 and recipe[-1] is not None
+            assert type(recipe[3]) is tuple and recipe[3][0] == AS_OF  # the scope's close
+            outcomes += 1
         else:
-            assert callable(tail) and len(recipe) > TAIL + 1
+            assert recipe[0] is explanation
+            tail = recipe[TAIL]  # the tail's text, or its function then its arguments
+            if isinstance(tail, str):
+                assert len(recipe) == TAIL + 1
+            else:
+                assert callable(tail) and len(recipe) > TAIL + 1
         assert not any(type(part) is tuple and callable(part[0]) for part in recipe[TAIL:])
         # Nothing the obligation holds itself: its dates, its status, its rule's facts.
         shared = [x for x in (o._rule.option, o._rule.citing) if x]
         assert not any(part is x for part in recipe[1:] for x in shared)
+    assert outcomes > len(report.obligations) / 2  # most obligations
     assert [o.as_dict()["explanation"] for o in report.obligations] == [
         o.explanation for o in evaluate(_demo(), as_of=AS_OF).obligations
     ]

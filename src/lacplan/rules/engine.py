@@ -27,7 +27,7 @@ from typing import cast
 
 from lacplan.calendar import WorkingDayCalendar, birthday
 from lacplan.model import Case, Event, assign_events
-from lacplan.obligation import _Fields
+from lacplan.obligation import Recipe, _Fields
 from lacplan.offsets import Offset, OffsetNote
 from lacplan.report import ChildResult, Obligation
 from lacplan.rules.compiled import (
@@ -53,6 +53,7 @@ from lacplan.rules.explain import (
     explanation,
     itself,
     not_in_force_tail,
+    outcome_explanation,
     outcome_tail,
     too_late_tail,
 )
@@ -304,7 +305,8 @@ class _Evaluator(Satisfying):
             close = scope.close
             if close is None:  # how the scope ends, shared by its obligations' tails
                 close = scope.close = (run.as_of, scope.ended_by, scope.end, scope.end_label)
-            tail = (outcome_tail, status, phrase, out.closed_on, until, close)
+            # Read by _build, which writes the recipe of outcome_explanation from it.
+            tail = (outcome_tail, phrase, until, close)
         return self._build(
             cr, scope, sequence, t, out.met_on, out.closed_on, status, reason, tail, branch
         )
@@ -342,6 +344,23 @@ class _Evaluator(Satisfying):
             days_late = (run.as_of - due).days
         else:
             days_late = None
+        # The recipe: what the explanation reads besides the obligation (its anchor, due date,
+        # status, branch and facts), one flat tuple (a report keeps one each).
+        label = anchor[1]
+        note = timing.note
+        shape = timing.capped or timing.window
+        if type(tail) is tuple and tail[0] is outcome_tail:  # most: trailing Nones left out
+            _, phrase, until, close = tail
+            if until is not None:
+                said: Recipe = (outcome_explanation, label, note, close, phrase, shape, until)
+            elif shape is not None:
+                said = (outcome_explanation, label, note, close, phrase, shape)
+            elif phrase is not None:
+                said = (outcome_explanation, label, note, close, phrase)
+            else:
+                said = (outcome_explanation, label, note, close)
+        else:  # explanation's, the tail's own parts last
+            said = (explanation, label, note, shape) + (tail if type(tail) is tuple else (tail,))
         # What ``facts_obligation`` does, inlined (the engine's hottest constructor). The key
         # is left to be written from the scope's prefix, the rule and the anchor when read.
         ob = _Fields(
@@ -356,11 +375,7 @@ class _Evaluator(Satisfying):
             days_late,
             closed_on,
             branch,
-            # The recipe: explanation and what it reads besides the obligation (its anchor, due
-            # date, branch and facts), the tail's own parts last (one tuple, not one holding
-            # another: a report keeps one each).
-            (explanation, anchor[1], timing.note, timing.capped or timing.window)
-            + (tail if type(tail) is tuple else (tail,)),
+            said,
         )
         ob.__class__ = Obligation
         return ob  # type: ignore[return-value]  # an Obligation now (no call to typing.cast)
@@ -480,7 +495,11 @@ class _Evaluator(Satisfying):
                 break
             if out and out[-1].anchor == d:
                 continue  # two such events on one day make one obligation
-            anchor = (d, f"the date of {self._phrase(ev)}")
+            labels = self.run.date_labels
+            label = labels.get(id(ev))
+            if label is None:
+                label = labels[id(ev)] = f"the date of {self._phrase(ev)}"
+            anchor = (d, label)
             ob = self._obligation(var.versions, scope, len(out) + 1, anchor_override=anchor)
             if ob is not None:
                 out.append(ob)

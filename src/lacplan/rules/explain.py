@@ -51,6 +51,7 @@ __all__ = [
     "head",
     "itself",
     "not_in_force_tail",
+    "outcome_explanation",
     "outcome_tail",
     "too_late_tail",
     "verdict",
@@ -277,6 +278,24 @@ def explanation(
     if citing:
         text = f"{text} {citing}" if text else citing
     return text, basis
+
+
+def outcome_explanation(
+    ob: Obligation,
+    a_label: Label,
+    note: Note,
+    close: tuple[date, EndedBy, date | None, str],
+    event: str | None = None,
+    shape: tuple[str, date, Note] | Window | None = None,
+    data_until: date | None = None,
+) -> tuple[str, str]:
+    """:func:`explanation` with the :func:`outcome_tail` of ``ob`` (most obligations: timed by
+    an offset or a window, no ending event), its status and the day it was met read from the
+    obligation itself. The engine leaves the trailing arguments that are ``None`` out of the
+    recipe (most are), so a report keeps four to seven items for it instead of ten."""
+    return explanation(
+        ob, a_label, note, shape, outcome_tail, ob.status, event, ob.closed_on, data_until, close
+    )
 
 
 def ending_tail(status: str, label: str, event: str | None, on: date | None) -> str:

@@ -228,6 +228,9 @@ class Run:
     spans: dict[tuple[int, int], list[tuple[date, date, str]]] = field(default_factory=dict)
     # memo of the calendar windows of each convention's terms (``Windowing._spans``)
     phrases: dict[int, str] = field(default_factory=dict)  # each event's phrase, by identity
+    # "the date of <phrase>", the anchor label of per-event schedules (several rules may
+    # anchor on one event: one text for all of them), by identity
+    date_labels: dict[int, str] = field(default_factory=dict)
     child_id: str = field(init=False)  # read once from the (pydantic) case
     months: Literal["calendar", "fixed_days"] = field(init=False)  # month arithmetic (A3)
 
