@@ -177,10 +177,12 @@ class ScopeFacts:
     """What every obligation of one child's period or placement shares: ``child_id``,
     ``period_id``, ``placement_id``, and ``key_prefix`` (``"child:period:placement-or-dash:"``,
     the start of an engine-built obligation's key, which is written from it when read).
-    An obligation built with its key given has facts of its own, holding that ``key``.
-    Internal, immutable by convention."""
+    An obligation built with its key given has facts of its own, holding that ``key``. The
+    engine's also hold ``close``, ``(as_of, ended_by, end, end_label)``: how the scope ends,
+    which the explanations of its obligations read (set once, before the first of them is
+    built; no part of equality). Internal, immutable by convention."""
 
-    __slots__ = ("child_id", "key", "key_prefix", "period_id", "placement_id")
+    __slots__ = ("child_id", "close", "key", "key_prefix", "period_id", "placement_id")
 
     def __init__(
         self,
@@ -195,6 +197,7 @@ class ScopeFacts:
         self.placement_id = placement_id
         self.key_prefix = key_prefix
         self.key = key
+        self.close: tuple[Any, ...] | None = None
 
     def _values(self) -> tuple[str, str, str | None, str, str | None]:
         return (self.child_id, self.period_id, self.placement_id, self.key_prefix, self.key)
@@ -215,10 +218,19 @@ class _Fields:
     """An obligation's storage (private), set by a plain ``__init__``: a slot per field of its
     own, one :class:`RuleFacts` and one :class:`ScopeFacts` for the fields it shares with its
     rule and its scope (the scope's facts also give its key), and what it says: the recipe
-    ``(function, *arguments)`` while its explanation is unread, then ``(None, explanation,
-    basis)``."""
+    ``(function, *arguments)`` while its explanation is unread, ``(_QUOTED, basis,
+    function, *arguments)`` once only its basis was read, then ``(None, explanation,
+    basis)``.
+
+    Most obligations' recipe is ``(outcome_explanation, label, note, event)``; for those the
+    engine stores the function alone in ``_said`` and its three arguments in the slots
+    ``_label``, ``_note`` and ``_event`` (``None`` for every other obligation): three slots
+    cost a report less than a tuple each."""
 
     __slots__ = (
+        "_event",
+        "_label",
+        "_note",
         "_rule",
         "_said",
         "_scope",
@@ -244,7 +256,10 @@ class _Fields:
     days_late: int | None
     closed_on: date | None
     branch: str
-    _said: Recipe
+    _said: Any  # a Recipe tuple, or the function of a recipe kept in the three slots below
+    _label: Any
+    _note: Any
+    _event: str | None
 
     def __init__(
         self,
@@ -259,7 +274,10 @@ class _Fields:
         days_late: int | None,
         closed_on: date | None,
         branch: str,
-        said: Recipe,
+        said: Any,
+        label: Any = None,
+        note: Any = None,
+        event: str | None = None,
     ) -> None:
         self._rule = rule
         self._scope = scope
@@ -273,6 +291,27 @@ class _Fields:
         self.closed_on = closed_on
         self.branch = branch
         self._said = said
+        self._label = label
+        self._note = note
+        self._event = event
+
+    def _unpacked(self) -> Recipe:
+        """``_said`` as a tuple: a recipe kept in slots, as the tuple it stands for."""
+        said = self._said
+        if type(said) is tuple:
+            return said
+        event = self._event
+        if event is None:
+            return (said, self._label, self._note)
+        return (said, self._label, self._note, event)
+
+    def _settle(self, said: Recipe) -> None:
+        """Replace what it says by ``said`` (a tuple), dropping the slots' recipe."""
+        _set(self, "_said", said)
+        if self._note is not None or self._label is not None:
+            _set(self, "_label", None)
+            _set(self, "_note", None)
+            _set(self, "_event", None)
 
 
 def _shared(name: str, facts: str, doc: str) -> property:
@@ -375,33 +414,48 @@ class Obligation(_Fields):
         return key
 
     def _explain(self) -> Recipe:
-        said = self._said
-        if said[0] is not None:
-            text, basis = said[0](self, *said[1:])
+        said = self._unpacked()
+        fn = said[0]
+        if fn is not None:
+            recipe = said[2:] if fn is _QUOTED else said
+            text, basis = recipe[0](self, *recipe[1:])
             said = (None, text, basis)
-            _set(self, "_said", said)  # drops what the recipe held on to
+            self._settle(said)  # drops what the recipe held on to
         return said
 
     @property
     def explanation(self) -> str:
         """How the due date was reached, what happened and where the duty comes from."""
         said = self._said
-        text: str = (said if said[0] is None else self._explain())[1]
+        text: str = (said if type(said) is tuple and said[0] is None else self._explain())[1]
         return text
 
     @property
     def basis(self) -> str:
-        """How the due date was reached from the anchor (internal: quoted by dependent rules)."""
-        said = self._said
-        basis: str = (said if said[0] is None else self._explain())[2]
+        """How the due date was reached from the anchor (internal: quoted by dependent rules).
+
+        Read before the explanation (a later obligation quoting this one's due date), it is
+        kept beside the recipe, and the explanation is not: a report written out or turned
+        into a frame then holds one sentence for such an obligation, not two."""
+        said = self._unpacked()
+        fn = said[0]
+        if fn is None:
+            resolved: str = said[2]
+            return resolved
+        if fn is _QUOTED:
+            kept: str = said[1]
+            return kept
+        basis: str = fn(self, *said[1:])[1]
+        self._settle((_QUOTED, basis, *said))
         return basis
 
     @property
     def _recipe(self) -> Recipe | None:
         """The recipe its explanation will be written from, or ``None`` once it is written
         (or was given)."""
-        said = self._said
-        return None if said[0] is None else said
+        said = self._unpacked()
+        fn = said[0]
+        return None if fn is None else said[2:] if fn is _QUOTED else said
 
     # -------------------------------------------------------------- value semantics
     def _key_values(self) -> tuple[Any, ...]:
@@ -551,9 +605,28 @@ def explanation_text(ob: Obligation) -> str:
     readers that copy every obligation's explanation elsewhere (a DataFrame column, an output
     file), so that a report does not end up holding each text as well as the copy."""
     said = ob._said
+    if type(said) is not tuple:  # the usual recipe, kept in slots
+        written: str = said(ob, ob._label, ob._note, ob._event)[0]
+        return written
     fn = said[0]
-    text: str = said[1] if fn is None else fn(ob, *said[1:])[0]
+    if fn is None:
+        given: str = said[1]
+        return given
+    if fn is _QUOTED:
+        said = said[2:]
+        fn = said[0]
+    text: str = fn(ob, *said[1:])[0]
     return text
+
+
+class _Quoted:
+    """Marks ``Obligation._said`` as ``(_QUOTED, basis, *recipe)``: the basis was read (and is
+    kept), the explanation not yet (internal)."""
+
+    __slots__ = ()
+
+
+_QUOTED = _Quoted()
 
 
 def _restore(

@@ -9,6 +9,7 @@ from pathlib import Path
 from lacplan import evaluate, load_cases
 from lacplan.calendar import england_and_wales
 from lacplan.model import Case
+from lacplan.obligation import _QUOTED, explanation_text
 from lacplan.offsets import OffsetNote, offset_note
 from lacplan.report import Report
 from lacplan.rules import get_pack
@@ -21,14 +22,14 @@ AS_OF = date(2024, 6, 3)
 
 
 # Where a recipe's parts are: (explanation, anchor label, note, capped or window, *tail), or
-# (outcome_explanation, anchor label, note, close, [event, [capped or window, [data until]]]).
+# (outcome_explanation, anchor label, note, [event, [capped or window, [data until]]]).
 NOTE, CAPPED, TAIL = 2, 3, 4
 
 
 def _capped(recipe: tuple[object, ...]) -> bool:
     """Whether an ``earlier_of`` date capped the obligation this recipe explains."""
     if recipe[0] is outcome_explanation:
-        return len(recipe) > 5 and type(recipe[5]) is tuple
+        return len(recipe) > 4 and type(recipe[4]) is tuple
     return type(recipe[CAPPED]) is tuple
 
 
@@ -89,8 +90,9 @@ def test_a_recipe_is_one_flat_tuple_ending_with_its_tail() -> None:
         recipe = o._recipe
         assert recipe is not None
         if recipe[0] is outcome_explanation:  # trailing Nones left out
-            assert 4 <= len(recipe) <= 7 and recipe[-1] is not None
-            assert type(recipe[3]) is tuple and recipe[3][0] == AS_OF  # the scope's close
+            assert 3 <= len(recipe) <= 6 and recipe[-1] is not None
+            close = o._scope.close  # how the scope ends, one tuple per scope
+            assert close is not None and close[0] == AS_OF
             outcomes += 1
         else:
             assert recipe[0] is explanation
@@ -150,3 +152,39 @@ def test_an_exemptions_text_and_branch_are_written_once_per_rule() -> None:
     assert all(len(ids) == 1 for ids in texts.values())
     assert all(len(ids) == 1 for ids in branches.values())
     assert len(exempt) > len(texts)  # shared, not only unique
+
+
+def test_most_recipes_are_kept_in_the_obligations_own_slots() -> None:
+    """(outcome_explanation, label, note[, event]) is kept as the function in ``_said`` and
+    its arguments in three slots; reading the explanation writes it and drops them."""
+    report = _fresh(evaluate(_demo(), as_of=AS_OF))
+    in_slots = [o for o in report.obligations if type(o._said) is not tuple]
+    assert len(in_slots) > len(report.obligations) / 2
+    expected = [o.explanation for o in evaluate(_demo(), as_of=AS_OF).obligations]
+    for o in in_slots:
+        assert o._said is outcome_explanation and o._label is not None
+        recipe = o._recipe
+        assert recipe is not None and recipe[0] is outcome_explanation and len(recipe) in (3, 4)
+    assert [explanation_text(o) for o in report.obligations] == expected
+    # A copy keeps no explanation (only the bases later explanations quoted).
+    assert all(type(o._said) is not tuple or o._said[0] is _QUOTED for o in in_slots)
+    for o in in_slots:
+        assert o.explanation  # written and kept ...
+        assert o._label is None and o._note is None and o._event is None  # ... slots dropped
+    assert [o.explanation for o in report.obligations] == expected
+
+
+def test_a_quoted_basis_is_kept_without_the_explanation() -> None:
+    """A later obligation's explanation reads an earlier one's basis (``itself``): the basis
+    is kept beside the recipe, the explanation still written only when asked for."""
+    fresh = evaluate(_demo(), as_of=AS_OF)
+    expected = [o.explanation for o in evaluate(_demo(), as_of=AS_OF).obligations]
+    texts = [explanation_text(o) for o in fresh.obligations]  # writes and quotes, keeps none
+    assert texts == expected
+    quoted = [o for o in fresh.obligations if type(o._said) is tuple and o._said[0] is _QUOTED]
+    assert quoted, "the demo's reviews quote the due date of the review before"
+    assert all(o._recipe is not None for o in fresh.obligations)  # no explanation kept
+    for o in quoted:
+        assert o.basis == o._said[1] and o.basis in o.explanation  # the kept basis, then text
+        assert o._recipe is None
+    assert [o.explanation for o in fresh.obligations] == expected

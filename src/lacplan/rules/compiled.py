@@ -403,6 +403,7 @@ class CompiledRule:
         "cite",
         "decl",
         "earlier_branches",
+        "ending_branches",
         "endings",
         "exemptions",
         "id",
@@ -528,6 +529,10 @@ class CompiledRule:
         self.endings: tuple[tuple[tuple[EventMatch], Ending, int], ...] = tuple(
             ((e.event,), e, id(e.event)) for e in decl.endings
         )
+        # Each ending's branch (``ending:<reason>``), written once here.
+        self.ending_branches: dict[str | None, str] = {
+            e.reason: f"ending:{e.reason}" for e in decl.endings
+        }
 
     def live_options(self, r: Resolver, scope: Scope) -> tuple[tuple[int, Test | None], ...]:
         """The offset options whose scope-fixed conditions hold in ``scope`` (tested once per

@@ -27,7 +27,7 @@ from typing import cast
 
 from lacplan.calendar import WorkingDayCalendar, birthday
 from lacplan.model import Case, Event, assign_events
-from lacplan.obligation import Recipe, _Fields
+from lacplan.obligation import _Fields
 from lacplan.offsets import Offset, OffsetNote
 from lacplan.report import ChildResult, Obligation
 from lacplan.rules.compiled import (
@@ -286,7 +286,7 @@ class _Evaluator(Satisfying):
             status, reason = out.status, out.reason
             phrase = self._phrase(out.event) if out.event is not None else None
             tail = (ending_tail, status, out.label, phrase, out.closed_on)
-            branch = f"ending:{reason}"
+            branch = cr.ending_branches.get(reason) or f"ending:{reason}"
         elif (
             seen is not None
             and out.met_on is None
@@ -302,11 +302,11 @@ class _Evaluator(Satisfying):
             branch = _branch(cr, t)
             until = seen.until if status == "overdue" and seen is not None and run.clipped else None
             phrase = self._phrase(out.event) if out.event is not None else None
-            close = scope.close
-            if close is None:  # how the scope ends, shared by its obligations' tails
-                close = scope.close = (run.as_of, scope.ended_by, scope.end, scope.end_label)
+            facts = scope.facts
+            if facts.close is None:  # how the scope ends, which its explanations read
+                facts.close = (run.as_of, scope.ended_by, scope.end, scope.end_label)
             # Read by _build, which writes the recipe of outcome_explanation from it.
-            tail = (outcome_tail, phrase, until, close)
+            tail = (outcome_tail, phrase, until)
         return self._build(
             cr, scope, sequence, t, out.met_on, out.closed_on, status, reason, tail, branch
         )
@@ -345,20 +345,22 @@ class _Evaluator(Satisfying):
         else:
             days_late = None
         # The recipe: what the explanation reads besides the obligation (its anchor, due date,
-        # status, branch and facts), one flat tuple (a report keeps one each).
+        # status, branch and facts). Most obligations' is outcome_explanation's, with its
+        # trailing Nones left out; of those most are (function, label, note[, event]), which
+        # the obligation keeps in three slots of its own instead of a tuple.
         label = anchor[1]
         note = timing.note
         shape = timing.capped or timing.window
-        if type(tail) is tuple and tail[0] is outcome_tail:  # most: trailing Nones left out
-            _, phrase, until, close = tail
+        said: object
+        in_slots: tuple[object, object, str | None] = (None, None, None)
+        if type(tail) is tuple and tail[0] is outcome_tail:
+            _, phrase, until = tail
             if until is not None:
-                said: Recipe = (outcome_explanation, label, note, close, phrase, shape, until)
+                said = (outcome_explanation, label, note, phrase, shape, until)
             elif shape is not None:
-                said = (outcome_explanation, label, note, close, phrase, shape)
-            elif phrase is not None:
-                said = (outcome_explanation, label, note, close, phrase)
+                said = (outcome_explanation, label, note, phrase, shape)
             else:
-                said = (outcome_explanation, label, note, close)
+                said, in_slots = outcome_explanation, (label, note, phrase)
         else:  # explanation's, the tail's own parts last
             said = (explanation, label, note, shape) + (tail if type(tail) is tuple else (tail,))
         # What ``facts_obligation`` does, inlined (the engine's hottest constructor). The key
@@ -376,6 +378,7 @@ class _Evaluator(Satisfying):
             closed_on,
             branch,
             said,
+            *in_slots,
         )
         ob.__class__ = Obligation
         return ob  # type: ignore[return-value]  # an Obligation now (no call to typing.cast)

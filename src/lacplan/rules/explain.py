@@ -284,15 +284,17 @@ def outcome_explanation(
     ob: Obligation,
     a_label: Label,
     note: Note,
-    close: tuple[date, EndedBy, date | None, str],
     event: str | None = None,
     shape: tuple[str, date, Note] | Window | None = None,
     data_until: date | None = None,
 ) -> tuple[str, str]:
     """:func:`explanation` with the :func:`outcome_tail` of ``ob`` (most obligations: timed by
-    an offset or a window, no ending event), its status and the day it was met read from the
-    obligation itself. The engine leaves the trailing arguments that are ``None`` out of the
-    recipe (most are), so a report keeps four to seven items for it instead of ten."""
+    an offset or a window, no ending event), its status, the day it was met and how its scope
+    ends (``ScopeFacts.close``) read from the obligation itself. The engine leaves the
+    trailing arguments that are ``None`` out of the recipe (most are), so a report keeps
+    three to six items for it instead of ten."""
+    close = ob._scope.close
+    assert close is not None  # set by the engine before it builds the scope's obligations
     return explanation(
         ob, a_label, note, shape, outcome_tail, ob.status, event, ob.closed_on, data_until, close
     )

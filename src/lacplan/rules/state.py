@@ -139,10 +139,8 @@ class Scope:
     period_id: str = field(init=False)
     placement_id: str | None = field(init=False)
     before_data: bool = field(init=False)  # the period started before the data
-    facts: ScopeFacts = field(init=False)  # what its obligations share (ids, key prefix)
-    # (as_of, ended_by, end, end_label), which its obligations' outcome tails read: one tuple,
-    # made when the first needs it
-    close: tuple[date, EndedBy, date | None, str] | None = field(default=None, init=False)
+    facts: ScopeFacts = field(init=False)  # what its obligations share (ids, key prefix, and
+    # how the scope ends, which their explanations read: a scope with another end has its own)
 
     def __post_init__(self) -> None:
         if self.own_end is None:
@@ -180,7 +178,6 @@ class Scope:
             self.live,
             self.child_id,
         )
-        scope.facts = self.facts
         return scope
 
     def within_placements(
