@@ -242,6 +242,18 @@ def static(c: Condition) -> bool:
     return False
 
 
+def period_fixed(c: Condition) -> bool:
+    """Whether a condition's verdict is fixed for a period of care (it reads only the period
+    and the conventions), so it is the same for every placement of the period."""
+    if isinstance(c, AttrCondition):
+        return c.target == "period"
+    if isinstance(c, ConventionCondition):
+        return True
+    if isinstance(c, AllCondition | NotCondition):
+        return all(period_fixed(x) for x in c.conditions)
+    return False
+
+
 def split(conds: Sequence[Condition]) -> tuple[Test | None, Test | None]:
     """``conds`` as (its leading scope-fixed conditions, the rest), each ``None`` when empty.
 
@@ -615,13 +627,15 @@ def _kind(schedule: Schedule) -> int:
 class CompiledVariant:
     """One variant of a rule: its versions, the scope it runs in and when it applies."""
 
-    __slots__ = ("kind", "schedule", "scope", "scope_end", "versions", "when")
+    __slots__ = ("kind", "period_fixed", "schedule", "scope", "scope_end", "versions", "when")
 
     def __init__(self, versions: tuple[CompiledRule, ...]) -> None:
         first = versions[0].decl
         self.versions = versions
         self.scope = first.scope
         self.when = conditions(first.variant_when)
+        # Whether it applies or not is the same for every placement of a period of care.
+        self.period_fixed = all(period_fixed(c) for c in first.variant_when)
         self.schedule = first.schedule
         self.kind = _kind(first.schedule)
         self.scope_end = first.scope_end
@@ -630,7 +644,16 @@ class CompiledVariant:
 class RuleProgram:
     """Every variant of one rule id, the layer (calendar) it uses and where it runs."""
 
-    __slots__ = ("id", "layer", "on_period", "on_placement", "period_only", "variants")
+    __slots__ = (
+        "id",
+        "layer",
+        "on_period",
+        "on_placement",
+        "other_kinds",
+        "period_only",
+        "picked_per_period",
+        "variants",
+    )
 
     def __init__(self, pack: RulePack, rule_id: str, compiled: dict[int, CompiledRule]) -> None:
         self.id = rule_id
@@ -641,6 +664,15 @@ class RuleProgram:
         self.period_only = kinds == {"period"}
         self.variants = tuple(
             CompiledVariant(tuple(compiled[id(v)] for v in vs)) for vs in pack.variants(rule_id)
+        )
+        # For each kind of scope, whether a variant runs in the other kind.
+        self.other_kinds = {
+            kind: any(v.scope != kind for v in self.variants) for kind in ("period", "placement")
+        }
+        # The variant a placement runs is the same for every placement of a period when each
+        # placement variant's conditions read only the period: chosen once per period.
+        self.picked_per_period = all(
+            v.period_fixed for v in self.variants if v.scope == "placement"
         )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import cast
+from typing import Any, cast
 
 from lacplan.calendar import WorkingDayCalendar, birthday
 from lacplan.model import Case, Event, assign_events
@@ -76,6 +76,8 @@ __all__ = ["evaluate_case"]
 # Timings are built with ``tuple.__new__``: a NamedTuple's own ``__new__`` is a Python call.
 _new = tuple.__new__
 
+#: ``Run.picked`` holds no variant for the rule yet (``None`` there means none applies).
+_UNPICKED: Any = object()
 _CHAIN_LIMIT = 10_000  # a guard, far above any real chain (weekly visits for 18 years = 940)
 
 
@@ -384,17 +386,39 @@ class _Evaluator(Satisfying):
         return ob  # type: ignore[return-value]  # an Obligation now (no call to typing.cast)
 
     # ------------------------------------------------------------------ schedules
+    def _pick(self, rp: RuleProgram, scope: Scope, kind: str) -> CompiledVariant | None:
+        """The first variant of ``rp`` of the scope's kind whose conditions hold (None: none)."""
+        for var in rp.variants:
+            if var.scope == kind and (var.when is None or var.when(self, scope, {})):
+                return var
+        return None
+
+    def _picked(self, rp: RuleProgram, scope: Scope) -> CompiledVariant | None:
+        """:meth:`_pick` for a placement, once per period where that is the same for all."""
+        if not rp.picked_per_period:
+            return self._pick(rp, scope, "placement")
+        picked = self.run.picked
+        chosen: CompiledVariant | None = picked.get(rp.id, _UNPICKED)
+        if chosen is _UNPICKED:
+            chosen = picked[rp.id] = self._pick(rp, scope, "placement")
+        return chosen
+
+    def idle_in_placements(self, rp: RuleProgram, first: Scope) -> bool:
+        """Whether ``rp`` gives nothing in any placement of the period (``first`` is the
+        first's scope): no placement variant applies in any of them, and a period variant
+        covers the period."""
+        return (
+            rp.picked_per_period
+            and self._picked(rp, first) is None
+            and rp.other_kinds["placement"]
+            and self._covered_elsewhere(rp, first)
+        )
+
     def rule(self, rp: RuleProgram, scope: Scope) -> list[Obligation]:
         kind = scope.kind
-        chosen: CompiledVariant | None = None
-        other_kinds = False
-        for var in rp.variants:
-            if var.scope != kind:
-                other_kinds = True
-            elif chosen is None and (var.when is None or var.when(self, scope, {})):
-                chosen = var
+        chosen = self._picked(rp, scope) if kind == "placement" else self._pick(rp, scope, kind)
         if chosen is None:
-            if other_kinds and self._covered_elsewhere(rp, scope):
+            if rp.other_kinds[kind] and self._covered_elsewhere(rp, scope):
                 return []
             if kind == "placement" or rp.period_only:
                 return [self._no_variant(rp, scope)]
@@ -575,6 +599,7 @@ def evaluate_case(
         run.first_placement_start = period.placements[0].start if period.placements else None
         run.results = {}
         run.covered = {}
+        run.picked = {}
         p_end, p_hard, p_by = ended(period.end, eighteen, as_of, "period")
         period_prefix = f"{child_prefix}{period.period_id}:"
         period_scope = Scope(
@@ -616,7 +641,11 @@ def evaluate_case(
                 obs = ev.rule(rp, period_scope)
                 run.results[rp.id] = obs
                 obligations.extend(obs)
-            if rp.on_placement:
+            if rp.on_placement and placement_scopes:
+                if ev.idle_in_placements(rp, placement_scopes[0]):
+                    for sc in placement_scopes:
+                        sc.results[rp.id] = []
+                    continue
                 for sc in placement_scopes:
                     obs = ev.rule(rp, sc)
                     sc.results[rp.id] = obs

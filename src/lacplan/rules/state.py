@@ -219,6 +219,9 @@ class Run:
     # Whether a period variant of each rule covers the period (``_covered_elsewhere``), asked
     # by every placement no variant of its own covers: kept for the period, like ``results``.
     covered: dict[str, bool] = field(default_factory=dict)
+    # The variant each rule runs in the period's placements, where that is the same for all of
+    # them (``RuleProgram.picked_per_period``; None: none), kept for the period like ``covered``.
+    picked: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, date | None] = field(default_factory=dict)
     seen: Seen | None = None  # what the case's source shows (None: everything)
     clipped: bool = False  # as_of was moved back to the data's last day
