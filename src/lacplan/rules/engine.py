@@ -416,7 +416,15 @@ class _Evaluator(Satisfying):
 
     def rule(self, rp: RuleProgram, scope: Scope) -> list[Obligation]:
         kind = scope.kind
-        chosen = self._picked(rp, scope) if kind == "placement" else self._pick(rp, scope, kind)
+        chosen: CompiledVariant | None
+        if kind != "placement":
+            chosen = self._pick(rp, scope, kind)
+        elif rp.picked_per_period:  # picked already, in the period's first placement
+            chosen = self.run.picked.get(rp.id, _UNPICKED)
+            if chosen is _UNPICKED:
+                chosen = self._picked(rp, scope)
+        else:
+            chosen = self._pick(rp, scope, kind)
         if chosen is None:
             if rp.other_kinds[kind] and self._covered_elsewhere(rp, scope):
                 return []
