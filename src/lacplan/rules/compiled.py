@@ -23,7 +23,7 @@ from lacplan.obligation import RuleFacts
 from lacplan.offsets import Offset, OffsetNote, Shift, fixed_note, shifter
 from lacplan.rules.explain import cited, verdict
 from lacplan.rules.facts import DATE_FACTS
-from lacplan.rules.resolve import _TESTS, SCOPE_REFS, Resolver
+from lacplan.rules.resolve import _TESTS, SCOPE_REFS, Resolver, ends_in_move
 from lacplan.rules.schema import (
     AgeCondition,
     AllCondition,
@@ -358,6 +358,16 @@ def _never(r: Resolver, s: Scope, local: Local) -> bool:
 
 def _attr(c: AttrCondition) -> Test:
     equals = c.equals
+    if c.field == "ends_in_move" and c.target == "placement":
+
+        def placement_ends_in_move(r: Resolver, s: Scope, local: Local) -> bool:
+            p = s.placement
+            if p is None:
+                return equals is None
+            run = r.run
+            return ends_in_move(p, s.next_placement, run.as_of, run.eighteen) == equals
+
+        return placement_ends_in_move
     if c.field in ("first_in_period", "ends_in_move"):
 
         def special(r: Resolver, s: Scope, local: Local) -> bool:

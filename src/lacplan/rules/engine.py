@@ -23,7 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import cast
 
 from lacplan.calendar import WorkingDayCalendar, birthday
 from lacplan.model import Case, Event, assign_events
@@ -76,8 +76,6 @@ __all__ = ["evaluate_case"]
 # Timings are built with ``tuple.__new__``: a NamedTuple's own ``__new__`` is a Python call.
 _new = tuple.__new__
 
-#: ``Run.picked`` holds no variant for the rule yet (``None`` there means none applies).
-_UNPICKED: Any = object()
 _CHAIN_LIMIT = 10_000  # a guard, far above any real chain (weekly visits for 18 years = 940)
 
 
@@ -398,9 +396,11 @@ class _Evaluator(Satisfying):
         if not rp.picked_per_period:
             return self._pick(rp, scope, "placement")
         picked = self.run.picked
-        chosen: CompiledVariant | None = picked.get(rp.id, _UNPICKED)
-        if chosen is _UNPICKED:
-            chosen = picked[rp.id] = self._pick(rp, scope, "placement")
+        rule_id = rp.id
+        if rule_id in picked:  # not a sentinel: the native build checks the declared type
+            chosen: CompiledVariant | None = picked[rule_id]
+        else:
+            chosen = picked[rule_id] = self._pick(rp, scope, "placement")
         return chosen
 
     def idle_in_placements(self, rp: RuleProgram, first: Scope) -> bool:
@@ -419,10 +419,10 @@ class _Evaluator(Satisfying):
         chosen: CompiledVariant | None
         if kind != "placement":
             chosen = self._pick(rp, scope, kind)
-        elif rp.picked_per_period:  # picked already, in the period's first placement
-            chosen = self.run.picked.get(rp.id, _UNPICKED)
-            if chosen is _UNPICKED:
-                chosen = self._picked(rp, scope)
+        elif rp.picked_per_period:  # picked once, in the period's first placement
+            picked = self.run.picked
+            rule_id = rp.id
+            chosen = picked[rule_id] if rule_id in picked else self._picked(rp, scope)
         else:
             chosen = self._pick(rp, scope, kind)
         if chosen is None:

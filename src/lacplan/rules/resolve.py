@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from lacplan.calendar import add_months, age_on
+from lacplan.model import Placement
 from lacplan.offsets import Months, offset_date
 from lacplan.rules.facts import DATE_FACTS
 from lacplan.rules.pack import RulePack
@@ -35,7 +36,7 @@ from lacplan.rules.schema import (
 )
 from lacplan.rules.state import EMPTY_INDEX, EventIndex, Run, Scope
 
-__all__ = ["SCOPE_REFS", "Resolver"]
+__all__ = ["SCOPE_REFS", "Resolver", "ends_in_move"]
 
 _DAY = timedelta(days=1)
 
@@ -295,17 +296,9 @@ class Resolver:
         if c.field == "first_in_period":
             return target is scope.period.placements[0]
         if c.field == "ends_in_move":
-            # Ended, on or before as_of and while the child was under 18, on the day the next
-            # placement of the same period started.
             nxt = scope.next_placement if c.target == "placement" else None
             run = self.run
-            return (
-                target.end is not None
-                and target.end <= run.as_of
-                and target.end < run.eighteen
-                and nxt is not None
-                and nxt.start == target.end
-            )
+            return ends_in_move(target, nxt, run.as_of, run.eighteen)
         return getattr(target, c.field)
 
     # ------------------------------------------------------------------ obligations
@@ -328,6 +321,15 @@ _TESTS: dict[type, Callable[[Resolver, Any, Scope, dict[str, date | None]], bool
     AnyCondition: Resolver._c_any_condition,
     AllCondition: Resolver._c_all_condition,
 }
+
+
+def ends_in_move(placement: Placement, nxt: Placement | None, as_of: date, eighteen: date) -> bool:
+    """A placement's ``ends_in_move``: it ended, on or before ``as_of`` and while the child was
+    under 18, on the day the next placement of the same period (``nxt``) started."""
+    end = placement.end
+    return (
+        end is not None and end <= as_of and end < eighteen and nxt is not None and nxt.start == end
+    )
 
 
 @lru_cache(maxsize=64)
